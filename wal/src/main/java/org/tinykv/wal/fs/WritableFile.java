@@ -1,0 +1,29 @@
+package org.tinykv.wal.fs;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * A file open for appending. Appended bytes may sit in buffers of the process or of the operating system until
+ * {@link #sync()}: only synced bytes are guaranteed to survive a crash.
+ *
+ * <p>Thread-safety: confined to one thread at a time (callers that share a file synchronize externally).
+ */
+public interface WritableFile extends Closeable {
+
+    /** Appends {@code length} bytes of {@code source} starting at {@code offset}. */
+    void append(byte[] source, int offset, int length) throws IOException;
+
+    /** Appends the remaining bytes of {@code source}, advancing its position to its limit. */
+    void append(ByteBuffer source) throws IOException;
+
+    /** Pushes buffered bytes to the operating system (not a durability barrier). */
+    void flush() throws IOException;
+
+    /** Makes every byte appended so far durable, together with the file's size. */
+    void sync() throws IOException;
+
+    /** Returns the number of bytes appended so far, including bytes present when the file was opened. */
+    long size();
+}
