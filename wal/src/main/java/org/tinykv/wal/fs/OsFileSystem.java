@@ -120,10 +120,12 @@ public final class OsFileSystem implements FileSystem {
         private final FileChannel channel;
         private final ByteBuffer buffer = ByteBuffer.allocateDirect(WRITE_BUFFER_BYTES);
         private long size;
+        private long allocated;
 
         OsWritableFile(final FileChannel channel, final long size) {
             this.channel = channel;
             this.size = size;
+            this.allocated = size;
         }
 
         @Override
@@ -166,6 +168,23 @@ public final class OsFileSystem implements FileSystem {
         @Override
         public long size() {
             return size;
+        }
+
+        @Override
+        public void preallocate(final long totalBytes) throws IOException {
+            long position = Math.max(allocated, channel.size());
+            if (totalBytes <= position) {
+                return;
+            }
+            final ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(WRITE_BUFFER_BYTES, totalBytes - position));
+            while (position < totalBytes) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), totalBytes - position));
+                while (zeros.hasRemaining()) {
+                    position += channel.write(zeros, position);
+                }
+            }
+            channel.force(true);
+            allocated = totalBytes;
         }
 
         @Override

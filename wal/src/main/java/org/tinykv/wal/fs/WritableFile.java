@@ -26,4 +26,13 @@ public interface WritableFile extends Closeable {
 
     /** Returns the number of bytes appended so far, including bytes present when the file was opened. */
     long size();
+
+    /**
+     * Hint that the file will grow to {@code totalBytes}: an implementation may extend it with durable zeros beyond
+     * {@link #size()}, so that a later {@link #sync()} does not have to make a new file size durable. Appends still
+     * start at {@link #size()} and overwrite the zeros; {@link FileSystem#size} then reports the extended size.
+     * The default does nothing. Readers of such a file must treat the zero tail as the end (the log format does).
+     */
+    default void preallocate(final long totalBytes) throws IOException {
+    }
 }
