@@ -208,11 +208,14 @@ class WireCompatibilityTest {
         assertEnum(MessageType.getDescriptor(),
                 "MsgHup", 0, "MsgBeat", 1, "MsgPropose", 2, "MsgAppend", 3, "MsgAppendResponse", 4,
                 "MsgRequestVote", 5, "MsgRequestVoteResponse", 6, "MsgSnapshot", 7, "MsgHeartbeat", 8,
-                "MsgHeartbeatResponse", 9, "MsgTransferLeader", 11, "MsgTimeoutNow", 12);
+                "MsgHeartbeatResponse", 9, "MsgTransferLeader", 11, "MsgTimeoutNow", 12,
+                // Our extensions for pre-vote, read index and local signals: numbers >= 100, never reused.
+                "MsgRequestPreVote", 100, "MsgRequestPreVoteResponse", 101, "MsgReadIndex", 102,
+                "MsgReadIndexResponse", 103, "MsgUnreachable", 104, "MsgSnapStatus", 105, "MsgCheckQuorum", 106);
 
         assertEquals(0, ConfChangeType.AddNode.getNumber());
         assertEquals(1, ConfChangeType.RemoveNode.getNumber());
-        assertEnum(ConfChangeType.getDescriptor(), "AddNode", 0, "RemoveNode", 1);
+        assertEnum(ConfChangeType.getDescriptor(), "AddNode", 0, "RemoveNode", 1, "AddLearnerNode", 100);
 
         assertEquals(1, Op.Del.getNumber());
         assertEquals(2, Op.Rollback.getNumber());

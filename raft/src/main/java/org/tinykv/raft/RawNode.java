@@ -1,0 +1,294 @@
+package org.tinykv.raft;
+
+import com.google.protobuf.ByteString;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.tinykv.proto.eraftpb.ConfChange;
+import org.tinykv.proto.eraftpb.ConfState;
+import org.tinykv.proto.eraftpb.Entry;
+import org.tinykv.proto.eraftpb.EntryType;
+import org.tinykv.proto.eraftpb.HardState;
+import org.tinykv.proto.eraftpb.Message;
+import org.tinykv.proto.eraftpb.MessageType;
+import org.tinykv.proto.eraftpb.Snapshot;
+
+/**
+ * One raft node as a pure state machine, driven entirely by its caller. It never blocks, starts threads, reads a
+ * clock or does I/O: time is {@link #tick()}, input is {@link #step(Message)} and the local requests
+ * ({@link #propose}, {@link #proposeConfChange}, {@link #transferLeader}, {@link #readIndex}), and output is a
+ * {@link Ready}.
+ *
+ * <h2>The caller's loop</h2>
+ * <ol>
+ *   <li>Call {@link #tick()} at a fixed interval (the unit of {@code electionTick} and {@code heartbeatTick}).</li>
+ *   <li>Feed every message received from a peer to {@link #step(Message)}.</li>
+ *   <li>When {@link #hasReady()}, take {@link #ready()} and, in this order:
+ *     <ol>
+ *       <li>persist: if {@code snapshot != null} install it in storage; append {@code entries} (truncating any
+ *           conflicting suffix); write {@code hardState} if non-null. Sync if {@code mustSync}. After this the
+ *           {@link RaftStorage} must reflect all of it.</li>
+ *       <li>send {@code messages} to their {@code to} peers (best effort; loss is tolerated). A message of type
+ *           {@code MsgSnapshot} carries the snapshot metadata: the caller ships the snapshot data and then calls
+ *           {@link #reportSnapshot(long, SnapshotStatus)} with the outcome. When a peer cannot be reached, call
+ *           {@link #reportUnreachable(long)}.</li>
+ *       <li>apply {@code committedEntries} in order. For an {@code EntryConfChange} entry, parse the
+ *           {@code ConfChange} from its data and call {@link #applyConfChange(ConfChange)}; persist the returned
+ *           {@code ConfState} with the applied state (it is what {@link RaftStorage#initialState()} must return
+ *           after a restart). Serve pending reads whose {@link ReadState#index()} is now applied.</li>
+ *       <li>call {@link #advance(Ready)} with the same Ready.</li>
+ *     </ol>
+ *   </li>
+ * </ol>
+ * {@link #ready()} may not be called again until the previous Ready was advanced. Messages and requests may be
+ * stepped at any time in between; their effects appear in the next Ready. Entries of one Ready may be persisted
+ * concurrently with sending the leader's messages only if follower acknowledgements are not sent before the
+ * entries are durable.
+ *
+ * <p>Restart: create a new RawNode over the durable storage with {@code RaftConfig.applied} set to the last index
+ * the state machine has applied (committed entries after it are handed out again).
+ *
+ * <p>Errors: bad input (unknown sender, stale term, unexpected kind, indexes the log lacks) is ignored or answered
+ * as the protocol says. If the {@link RaftStorage} throws anything other than its documented expected exceptions,
+ * or an internal invariant breaks, the node stops: that call and every later call throw
+ * {@link RaftFailedException}; recreate the node from durable state.
+ *
+ * <p>Thread-safety: confined to one thread at a time (the caller may hand it between threads with proper
+ * publication, e.g. through a mailbox).
+ */
+public final class RawNode {
+    private final Raft raft;
+    private SoftState prevSoftState;
+    private HardState prevHardState;
+    private Ready outstanding;
+    private RuntimeException failure;
+
+    /** Creates a node from the persisted state in {@code storage}. */
+    public RawNode(RaftConfig cfg, RaftStorage storage) {
+        this.raft = new Raft(cfg, storage);
+        this.prevSoftState = raft.softState();
+        this.prevHardState = raft.hardState();
+    }
+
+    /** This node's id. */
+    public long id() {
+        return raft.id;
+    }
+
+    private <T> T guarded(Supplier<T> body) {
+        if (failure != null) {
+            throw new RaftFailedException("raft node " + raft.id + " stopped after an earlier failure", failure);
+        }
+        try {
+            return body.get();
+        } catch (RaftFailedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            failure = e;
+            throw new RaftFailedException("raft node " + raft.id + " stopped: " + e.getMessage(), e);
+        }
+    }
+
+    private void guardedRun(Runnable body) {
+        guarded(() -> {
+            body.run();
+            return null;
+        });
+    }
+
+    /** Advances logical time by one tick (elections, heartbeats, check-quorum, transfer timeout). */
+    public void tick() {
+        guardedRun(raft::tick);
+    }
+
+    /** Starts an election now (with pre-vote if configured). */
+    public void campaign() {
+        guardedRun(() -> raft.step(Message.newBuilder().setMsgType(MessageType.MsgHup).build()));
+    }
+
+    /**
+     * Processes a message from a peer. Returns false if it was ignored outright: a local-only kind, a message
+     * addressed to another node, or a response from a peer not in the membership.
+     */
+    public boolean step(Message m) {
+        switch (m.getMsgType()) {
+            case MsgHup:
+            case MsgBeat:
+            case MsgCheckQuorum:
+            case MsgUnreachable:
+            case MsgSnapStatus:
+            case UNRECOGNIZED:
+                return false;
+            default:
+                break;
+        }
+        if (m.getTo() != 0 && m.getTo() != raft.id) {
+            return false;
+        }
+        return guarded(() -> {
+            if (isResponse(m.getMsgType()) && raft.tracker.progress(m.getFrom()) == null) {
+                return false;
+            }
+            raft.step(m);
+            return true;
+        });
+    }
+
+    private static boolean isResponse(MessageType t) {
+        return t == MessageType.MsgAppendResponse || t == MessageType.MsgRequestVoteResponse
+                || t == MessageType.MsgRequestPreVoteResponse || t == MessageType.MsgHeartbeatResponse;
+    }
+
+    /** Proposes data to be appended to the log. Returns false if the proposal was dropped. */
+    public boolean propose(ByteString data) {
+        checkNotFailed();
+        try {
+            return raft.propose(EntryType.EntryNormal, data);
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    private void checkNotFailed() {
+        if (failure != null) {
+            throw new RaftFailedException("raft node " + raft.id + " stopped after an earlier failure", failure);
+        }
+    }
+
+    private RaftFailedException fail(RuntimeException e) {
+        if (e instanceof RaftFailedException rfe) {
+            return rfe;
+        }
+        failure = e;
+        return new RaftFailedException("raft node " + raft.id + " stopped: " + e.getMessage(), e);
+    }
+
+    /**
+     * Proposes a membership change. Returns false if it was dropped (for instance while an earlier change is not
+     * yet applied). Takes effect only when applied through {@link #applyConfChange}.
+     */
+    public boolean proposeConfChange(ConfChange cc) {
+        return guarded(() -> raft.propose(EntryType.EntryConfChange, cc.toByteString()));
+    }
+
+    /** Applies a committed membership change and returns the new membership to persist. */
+    public ConfState applyConfChange(ConfChange cc) {
+        return guarded(() -> raft.applyConfChange(cc));
+    }
+
+    /** Asks the leader to hand leadership to {@code transferee} (forwarded if this node is a follower). */
+    public void transferLeader(long transferee) {
+        guardedRun(() -> raft.step(Message.newBuilder().setMsgType(MessageType.MsgTransferLeader)
+                .setFrom(transferee).build()));
+    }
+
+    /**
+     * Requests a linearizable read point. {@code context} must be non-empty and unique among pending requests;
+     * the answer comes as a {@link ReadState} with the same context in a later Ready (or never, if leadership
+     * changed: retry after a timeout).
+     */
+    public void readIndex(ByteString context) {
+        if (context == null || context.isEmpty()) {
+            throw new IllegalArgumentException("read index context must not be empty");
+        }
+        guardedRun(() -> raft.step(Message.newBuilder().setMsgType(MessageType.MsgReadIndex)
+                .setContext(context).build()));
+    }
+
+    /** Tells the leader that the last message to {@code id} could not be delivered. */
+    public void reportUnreachable(long id) {
+        guardedRun(() -> raft.step(Message.newBuilder().setMsgType(MessageType.MsgUnreachable).setFrom(id).build()));
+    }
+
+    /** Tells the leader whether the snapshot sent to {@code id} was delivered. */
+    public void reportSnapshot(long id, SnapshotStatus status) {
+        guardedRun(() -> raft.step(Message.newBuilder().setMsgType(MessageType.MsgSnapStatus).setFrom(id)
+                .setReject(status == SnapshotStatus.FAILURE).build()));
+    }
+
+    /** True if a {@link #ready()} would carry something to do. */
+    public boolean hasReady() {
+        checkNotFailed();
+        try {
+            if (raft.lead != prevSoftState.lead() || raft.state != prevSoftState.role()) {
+                return true;
+            }
+            if (raft.term != prevHardState.getTerm() || raft.vote != prevHardState.getVote()
+                    || raft.raftLog.committed() != prevHardState.getCommit()) {
+                return true;
+            }
+            return raft.raftLog.hasPendingSnapshot() || raft.raftLog.unstable().size() > 0
+                    || raft.raftLog.hasNextCommittedEntries() || raft.hasMessages() || !raft.readStates.isEmpty();
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
+    }
+
+    /** Collects the work to do. Requires: the previous Ready has been advanced. */
+    public Ready ready() {
+        if (outstanding != null) {
+            throw new IllegalStateException("ready() called before advance() of the previous Ready");
+        }
+        return guarded(() -> {
+            List<Message> msgs = raft.readMessages();
+            List<Entry> entries = raft.raftLog.unstableEntries();
+            List<Entry> committed = raft.raftLog.nextCommittedEntries();
+            SoftState ss = raft.softState();
+            HardState hs = raft.hardState();
+            Snapshot snap = raft.raftLog.unstable().snapshot();
+            List<ReadState> rs = List.of();
+            if (!raft.readStates.isEmpty()) {
+                rs = new ArrayList<>(raft.readStates);
+                raft.readStates.clear();
+            }
+            boolean hsChanged = !hs.equals(prevHardState);
+            boolean mustSync = !entries.isEmpty() || hs.getTerm() != prevHardState.getTerm()
+                    || hs.getVote() != prevHardState.getVote();
+            Ready rd = new Ready(ss.equals(prevSoftState) ? null : ss, hsChanged ? hs : null, entries, snap,
+                    committed, msgs, rs, mustSync);
+            prevSoftState = ss;
+            outstanding = rd;
+            return rd;
+        });
+    }
+
+    /** Records that {@code rd} was persisted, sent and applied. Requires: rd is the last Ready returned. */
+    public void advance(Ready rd) {
+        if (rd != outstanding) {
+            throw new IllegalArgumentException("advance() of a Ready that is not the outstanding one");
+        }
+        guardedRun(() -> {
+            if (rd.hardState() != null) {
+                prevHardState = rd.hardState();
+            }
+            if (rd.snapshot() != null) {
+                long index = rd.snapshot().getMetadata().getIndex();
+                raft.raftLog.stableSnapTo(index);
+                if (index > raft.raftLog.applied()) {
+                    raft.raftLog.appliedTo(index);
+                }
+            }
+            List<Entry> ents = rd.entries();
+            if (!ents.isEmpty()) {
+                Entry last = ents.get(ents.size() - 1);
+                raft.raftLog.stableTo(last.getIndex(), last.getTerm());
+            }
+            List<Entry> committed = rd.committedEntries();
+            if (!committed.isEmpty()) {
+                raft.raftLog.appliedTo(committed.get(committed.size() - 1).getIndex());
+            }
+            outstanding = null;
+        });
+    }
+
+    /** A summary of this node's state. */
+    public Status status() {
+        return new Status(raft.id, raft.hardState(), raft.softState(), raft.raftLog.applied(),
+                raft.raftLog.lastIndex(), raft.leadTransferee);
+    }
+
+    /** The raft state machine, for tests in this package. */
+    Raft raft() {
+        return raft;
+    }
+}
