@@ -1,0 +1,445 @@
+package org.tinykv.lsm;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.tinykv.lsm.cache.BlockCache;
+import org.tinykv.lsm.cache.TableCache;
+import org.tinykv.lsm.compaction.Compaction;
+import org.tinykv.lsm.compaction.CompactionPicker;
+import org.tinykv.lsm.iterator.InternalIterator;
+import org.tinykv.lsm.iterator.MergingIterator;
+import org.tinykv.lsm.iterator.UserIterator;
+import org.tinykv.lsm.key.FragmentedTombstones;
+import org.tinykv.lsm.key.Lookup;
+import org.tinykv.lsm.key.RangeTombstone;
+import org.tinykv.lsm.memtable.Memtable;
+import org.tinykv.lsm.version.FileMetadata;
+import org.tinykv.lsm.version.FileNames;
+import org.tinykv.lsm.version.Version;
+import org.tinykv.lsm.version.VersionSet;
+import org.tinykv.wal.fs.FileSystem;
+import org.tinykv.wal.record.RecordWriter;
+
+/**
+ * The LSM storage engine: column families sharing one WAL and one MANIFEST, atomic write batches with group commit,
+ * snapshots, bounded iterators, background flush and leveled compaction, external table ingestion.
+ *
+ * <p>Durability: a write with {@link WriteOptions#sync()} is fsynced before {@code write} returns; other writes
+ * reach the operating system before it returns and survive a process crash. After a machine crash the Db recovers
+ * a prefix of the acknowledged writes that contains every synced one.
+ *
+ * <p>Thread-safety: safe. Iterators and snapshots must be closed.
+ */
+public final class Db implements AutoCloseable {
+
+    /** Counters kept by the engine. */
+    static final class Stats {
+        final LongAdder bytesWritten = new LongAdder();
+        final LongAdder writeBatches = new LongAdder();
+        final LongAdder writeGroups = new LongAdder();
+        final LongAdder fsyncs = new LongAdder();
+        final LongAdder writeStalls = new LongAdder();
+        final LongAdder flushes = new LongAdder();
+        final LongAdder compactions = new LongAdder();
+        final LongAdder compactionBytesRead = new LongAdder();
+        final LongAdder compactionBytesWritten = new LongAdder();
+    }
+
+    /** A generation of memtables waiting for flush; the WAL from {@code nextLogNumber} on holds newer writes. */
+    record ImmutableGen(Memtable[] mems, long nextLogNumber) {
+    }
+
+    final DbOptions options;
+    final FileSystem fs;
+    final Path dir;
+    final VersionSet versions;
+    final BlockCache blockCache;
+    final TableCache tableCache;
+    final SnapshotList snapshots = new SnapshotList();
+    final ReentrantLock mutex = new ReentrantLock();
+    final Condition changed = mutex.newCondition();
+    final int[] cfIds;
+    final Stats stats = new Stats();
+    final ArrayDeque<ImmutableGen> imm = new ArrayDeque<>();
+    final WritePath writePath = new WritePath(this);
+    final Background background;
+    Memtable[] mem = new Memtable[Version.MAX_CFS];
+    RecordWriter log;
+    long logNumber;
+    long optionsNumber;
+    volatile IOException backgroundError;
+    volatile boolean closing;
+    private final Closeable dirLock;
+    private long memtableSeeds;
+    private boolean closed;
+
+    private Db(final DbOptions options, final Closeable dirLock) {
+        this.options = options;
+        this.fs = options.fs();
+        this.dir = options.dir();
+        this.dirLock = dirLock;
+        this.versions = new VersionSet(fs, dir);
+        this.blockCache = new BlockCache(options.blockCacheBytes());
+        this.tableCache = new TableCache(fs, dir, blockCache, options.maxOpenFiles());
+        this.cfIds = options.columnFamilies().stream().mapToInt(Cf::id).sorted().toArray();
+        this.memtableSeeds = options.randomSeed();
+        this.background = new Background(this);
+    }
+
+    /**
+     * Opens (or creates) the Db in {@code options.dir()}: takes {@code LOCK}, loads the manifest, replays the WAL
+     * into new level-0 tables and starts the background threads.
+     *
+     * @throws org.tinykv.wal.CorruptionException if the manifest or a WAL record (other than a torn tail) is bad
+     */
+    public static Db open(final DbOptions options) throws IOException {
+        final FileSystem fs = options.fs();
+        if (options.createIfMissing()) {
+            fs.createDirectories(options.dir());
+        } else if (!fs.exists(FileNames.current(options.dir()))) {
+            throw new IOException("no Db in " + options.dir() + " and createIfMissing is false");
+        }
+        final Closeable lock = fs.lock(FileNames.lock(options.dir()));
+        final Db db = new Db(options, lock);
+        try {
+            Recovery.recover(db);
+        } catch (final IOException | RuntimeException e) {
+            db.closeQuietly();
+            throw e;
+        }
+        return db;
+    }
+
+    Memtable newMemtable() {
+        return new Memtable(memtableSeeds++, (int) Math.min(1 << 20, options.memtableBytes() / 16));
+    }
+
+    /** Installs fresh memtables for every column family (mutex held or during open). */
+    void resetMemtables() {
+        mem = new Memtable[Version.MAX_CFS];
+        for (final int cf : cfIds) {
+            mem[cf] = newMemtable();
+        }
+    }
+
+    /** Switches to new memtables and a new WAL file; the old generation is queued for flush. Mutex held. */
+    void switchMemtables() throws IOException {
+        final long number = versions.newFileNumber();
+        final RecordWriter next = new RecordWriter(fs.create(FileNames.log(dir, number)));
+        fs.syncDir(dir);
+        log.sync();
+        log.close();
+        log = next;
+        logNumber = number;
+        imm.addLast(new ImmutableGen(mem, number));
+        resetMemtables();
+        background.maybeScheduleFlush();
+    }
+
+    int maxL0Files() {
+        final Version v = versions.current();
+        int max = 0;
+        for (final int cf : cfIds) {
+            max = Math.max(max, v.files(cf, 0).size());
+        }
+        return max;
+    }
+
+    void checkOpen() throws IOException {
+        if (closed || closing) {
+            throw new IOException("Db is closed");
+        }
+        final IOException e = backgroundError;
+        if (e != null) {
+            throw new IOException("Db is read-only after a background error: " + e.getMessage(), e);
+        }
+    }
+
+    void setBackgroundError(final IOException e) {
+        if (backgroundError == null) {
+            backgroundError = e;
+        }
+        changed.signalAll();
+    }
+
+    private void checkCf(final Cf cf) {
+        if (mem[cf.id()] == null && Arrays.stream(cfIds).noneMatch(id -> id == cf.id())) {
+            throw new IllegalArgumentException("column family " + cf + " is not open");
+        }
+    }
+
+    /** Applies {@code batch} atomically. If {@code options.sync()}, it is durable when this returns. */
+    public void write(final WriteBatch batch, final WriteOptions options) throws IOException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        writePath.write(batch, options.sync());
+    }
+
+    /** Writes one value. */
+    public void put(final Cf cf, final byte[] key, final byte[] value, final WriteOptions o) throws IOException {
+        checkCf(cf);
+        write(new WriteBatch().put(cf, key, value), o);
+    }
+
+    /** Deletes one key. */
+    public void delete(final Cf cf, final byte[] key, final WriteOptions o) throws IOException {
+        checkCf(cf);
+        write(new WriteBatch().delete(cf, key), o);
+    }
+
+    /** Deletes every key in {@code [begin, endExclusive)}. */
+    public void deleteRange(final Cf cf, final byte[] begin, final byte[] endExclusive, final WriteOptions o)
+        throws IOException {
+        checkCf(cf);
+        write(new WriteBatch().deleteRange(cf, begin, endExclusive), o);
+    }
+
+    /** Reads the latest value of {@code key}, or null. */
+    public byte[] get(final Cf cf, final byte[] key) throws IOException {
+        return get(ReadOptions.DEFAULT, cf, key);
+    }
+
+    /** A consistent view of memtables and tables, pinned until {@link #release}. */
+    private record ReadView(long seq, Memtable mem, List<Memtable> imms, Version version) {
+    }
+
+    private ReadView acquireView(final ReadOptions ro, final Cf cf) throws IOException {
+        checkCf(cf);
+        mutex.lock();
+        try {
+            if (closed) {
+                throw new IOException("Db is closed");
+            }
+            final long seq = ro.snapshot() != null ? ro.snapshot().sequence() : versions.lastSequence();
+            final List<Memtable> imms = new ArrayList<>(imm.size());
+            final var it = imm.descendingIterator();
+            while (it.hasNext()) {
+                imms.add(it.next().mems()[cf.id()]);
+            }
+            return new ReadView(seq, mem[cf.id()], imms, versions.refCurrent());
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** Reads {@code key} at the options' snapshot (or the latest state), or null. */
+    public byte[] get(final ReadOptions ro, final Cf cf, final byte[] key) throws IOException {
+        final ReadView view = acquireView(ro, cf);
+        try {
+            final Lookup lookup = new Lookup(key, view.seq());
+            view.mem().get(lookup);
+            for (int i = 0; i < view.imms().size() && !lookup.isFound(); i++) {
+                view.imms().get(i).get(lookup);
+            }
+            if (!lookup.isFound()) {
+                view.version().get(cf.id(), lookup, tableCache);
+            }
+            return lookup.result();
+        } finally {
+            versions.unref(view.version());
+        }
+    }
+
+    /** Takes a snapshot of the current state; close it to release. */
+    public Snapshot getSnapshot() {
+        return snapshots.acquire(versions::lastSequence);
+    }
+
+    /** Returns an iterator over {@code cf} at the options' snapshot and within its bounds. */
+    public DbIterator newIterator(final ReadOptions ro, final Cf cf) {
+        final ReadView view;
+        try {
+            view = acquireView(ro, cf);
+        } catch (final IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try {
+            final List<InternalIterator> children = new ArrayList<>();
+            final List<RangeTombstone> tombstones = new ArrayList<>();
+            children.add(view.mem().iterator());
+            tombstones.addAll(view.mem().rangeTombstones().tombstones());
+            for (final Memtable m : view.imms()) {
+                children.add(m.iterator());
+                tombstones.addAll(m.rangeTombstones().tombstones());
+            }
+            view.version().addIterators(cf.id(), tableCache, ro.fillCache(), children);
+            view.version().addRangeTombstones(cf.id(), tableCache, ro.lowerBound(), ro.upperBound(), tombstones);
+            final Version pinned = view.version();
+            return new UserIterator(new MergingIterator(children), view.seq(), new FragmentedTombstones(tombstones),
+                ro.lowerBound(), ro.upperBound(), () -> versions.unref(pinned));
+        } catch (final IOException | RuntimeException e) {
+            versions.unref(view.version());
+            throw e instanceof IOException io ? new java.io.UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    /** Flushes every non-empty memtable to level 0 and waits until done. */
+    public void flush() throws IOException {
+        writePath.runExclusive(null, true);
+        mutex.lock();
+        try {
+            while (!imm.isEmpty()) {
+                checkOpen();
+                background.maybeScheduleFlush();
+                changed.awaitUninterruptibly();
+            }
+            checkOpen();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /**
+     * Compacts the tables of {@code cf} overlapping {@code [begin, end]} (null = unbounded) level by level down to
+     * the deepest level holding data, after flushing the memtables; tombstones reaching it are dropped.
+     */
+    public void compactRange(final Cf cf, final byte[] begin, final byte[] end) throws IOException {
+        checkCf(cf);
+        flush();
+        background.compactionLock.lock();
+        try {
+            int deepest = 0;
+            final Version v0 = versions.current();
+            for (int level = 0; level < Version.NUM_LEVELS; level++) {
+                if (!v0.files(cf.id(), level).isEmpty()) {
+                    deepest = level;
+                }
+            }
+            final int last = Math.max(1, deepest);
+            for (int level = 0; level < last; level++) {
+                checkOpen();
+                final Version v = versions.current();
+                final List<FileMetadata> inputs = level == 0 ? v.files(cf.id(), 0)
+                    : v.overlapping(cf.id(), level, begin, end);
+                if (inputs.isEmpty()) {
+                    continue;
+                }
+                final Compaction c = CompactionPicker.forInputs(v, cf.id(), level, inputs, true);
+                background.runCompaction(c);
+            }
+        } finally {
+            background.compactionLock.unlock();
+        }
+    }
+
+    /**
+     * Moves external tables (written by {@link org.tinykv.lsm.sstable.SstFileWriter}) into {@code cf} atomically,
+     * with one new global sequence number, each at the deepest level where it overlaps nothing newer. The files
+     * are renamed into the Db directory. Requires: the files' key ranges do not overlap each other.
+     */
+    public void ingestExternalFiles(final Cf cf, final List<Path> sstFiles) throws IOException {
+        checkCf(cf);
+        Ingestion.ingest(this, cf, sstFiles);
+    }
+
+    /** Approximate bytes of table data of {@code cf} in {@code [begin, end)} (null = unbounded). */
+    public long approximateSize(final Cf cf, final byte[] begin, final byte[] end) {
+        checkCf(cf);
+        final Version v = versions.refCurrent();
+        try {
+            return Sizes.approximate(v, cf.id(), tableCache, begin, end);
+        } finally {
+            versions.unref(v);
+        }
+    }
+
+    /** Returns a copy of the engine's counters. */
+    public DbStats stats() {
+        mutex.lock();
+        try {
+            final Version v = versions.current();
+            final Map<Cf, List<DbStats.LevelStats>> levels = new EnumMap<>(Cf.class);
+            long pending = 0;
+            for (final int cf : cfIds) {
+                final List<DbStats.LevelStats> ls = new ArrayList<>();
+                for (int level = 0; level < Version.NUM_LEVELS; level++) {
+                    ls.add(new DbStats.LevelStats(level, v.files(cf, level).size(), v.levelBytes(cf, level)));
+                }
+                levels.put(Cf.fromId(cf), ls);
+                pending += background.picker().pendingBytes(v, cf);
+            }
+            long memBytes = 0;
+            for (final Memtable m : mem) {
+                memBytes += m == null ? 0 : m.approximateMemoryBytes();
+            }
+            for (final ImmutableGen g : imm) {
+                for (final Memtable m : g.mems()) {
+                    memBytes += m == null ? 0 : m.approximateMemoryBytes();
+                }
+            }
+            return new DbStats(stats.bytesWritten.sum(), stats.writeBatches.sum(), stats.writeGroups.sum(),
+                stats.fsyncs.sum(), stats.writeStalls.sum(), memBytes, imm.size(), blockCache.hits(),
+                blockCache.misses(), blockCache.usedBytes(), stats.flushes.sum(), stats.compactions.sum(),
+                stats.compactionBytesRead.sum(), stats.compactionBytesWritten.sum(), pending, levels,
+                versions.lastSequence(), snapshots.size());
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /**
+     * Closes the Db: waits for running background work, syncs the WAL, releases files and the lock. Unflushed
+     * memtables are recovered from the WAL at the next open.
+     */
+    @Override
+    public void close() throws IOException {
+        mutex.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closing = true;
+            changed.signalAll();
+        } finally {
+            mutex.unlock();
+        }
+        background.shutdown();
+        IOException first = null;
+        mutex.lock();
+        try {
+            closed = true;
+            if (log != null) {
+                try {
+                    log.sync();
+                    log.close();
+                } catch (final IOException e) {
+                    first = e;
+                }
+            }
+        } finally {
+            mutex.unlock();
+        }
+        closeQuietly();
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private void closeQuietly() {
+        closed = true;
+        closing = true;
+        background.shutdown();
+        try {
+            versions.close();
+        } catch (final IOException e) {
+            // the manifest was synced after every edit; nothing is lost
+        }
+        tableCache.close();
+        try {
+            dirLock.close();
+        } catch (final IOException e) {
+            // releasing the lock failed; the process exit releases it
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.tinykv.lsm.key;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import org.tinykv.wal.codec.Fixed;
+
+/**
+ * The orders of user keys (unsigned bytes) and internal keys (user key ascending, trailer descending).
+ *
+ * <p>Thread-safety: stateless, safe.
+ */
+public final class KeyComparator {
+
+    /** Compares whole-array internal keys. */
+    public static final Comparator<byte[]> INTERNAL = (a, b) -> compareInternal(a, 0, a.length, b, 0, b.length);
+    /** Compares whole-array user keys. */
+    public static final Comparator<byte[]> USER = Arrays::compareUnsigned;
+
+    private KeyComparator() {
+    }
+
+    /** Compares two internal keys held in array ranges. */
+    public static int compareInternal(final byte[] a, final int aOff, final int aLen,
+                                      final byte[] b, final int bOff, final int bLen) {
+        final int aUser = aLen - InternalKey.TRAILER_BYTES;
+        final int bUser = bLen - InternalKey.TRAILER_BYTES;
+        final int c = Arrays.compareUnsigned(a, aOff, aOff + aUser, b, bOff, bOff + bUser);
+        if (c != 0) {
+            return c;
+        }
+        final long at = Fixed.getLong(a, aOff + aUser);
+        final long bt = Fixed.getLong(b, bOff + bUser);
+        return Long.compareUnsigned(bt, at);
+    }
+
+    /** Compares the user-key part of an internal key in a range with a whole user key. */
+    public static int compareUserPart(final byte[] ik, final int off, final int len, final byte[] userKey) {
+        return Arrays.compareUnsigned(ik, off, off + len - InternalKey.TRAILER_BYTES, userKey, 0, userKey.length);
+    }
+
+    /** Returns whether the user parts of two internal keys are equal. */
+    public static boolean sameUserKey(final byte[] a, final int aOff, final int aLen,
+                                      final byte[] b, final int bOff, final int bLen) {
+        return Arrays.equals(a, aOff, aOff + aLen - InternalKey.TRAILER_BYTES,
+            b, bOff, bOff + bLen - InternalKey.TRAILER_BYTES);
+    }
+}

@@ -1,0 +1,130 @@
+package org.tinykv.lsm.memtable;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tinykv.lsm.iterator.InternalIterator;
+import org.tinykv.lsm.key.FragmentedTombstones;
+import org.tinykv.lsm.key.InternalKey;
+import org.tinykv.lsm.key.KeyComparator;
+import org.tinykv.lsm.key.Lookup;
+import org.tinykv.lsm.key.RangeTombstone;
+import org.tinykv.lsm.key.ValueKind;
+
+/**
+ * The in-memory write buffer of one column family: point entries in an arena {@link SkipList}, range tombstones in a
+ * side list indexed lazily as {@link FragmentedTombstones}.
+ *
+ * <p>Thread-safety: one writer at a time ({@link #add} is called by the write-group leader only); lookups and
+ * iterators are safe concurrently with the writer.
+ */
+public final class Memtable {
+
+    private final SkipList list;
+    private final List<RangeTombstone> rangeTombstones = new ArrayList<>();
+    private volatile int rangeTombstoneCount;
+    private FragmentedTombstones fragmented = FragmentedTombstones.EMPTY;
+    private volatile long entries;
+    private volatile long dataBytes;
+    private volatile long maxSeq = -1;
+    private volatile long minSeq = Long.MAX_VALUE;
+
+    /**
+     * Creates an empty memtable; {@code seed} drives the skip list's node heights; memory is taken in slabs of
+     * {@code slabBytes} (entries larger than a quarter slab get their own).
+     */
+    public Memtable(final long seed, final int slabBytes) {
+        this.list = new SkipList(seed, slabBytes);
+    }
+
+    /** Adds an entry. A {@link ValueKind#RANGE_DELETE} entry has key = begin and value = end (exclusive). */
+    public void add(final long seq, final ValueKind kind, final byte[] key, final byte[] value) {
+        if (kind == ValueKind.RANGE_DELETE) {
+            synchronized (this) {
+                rangeTombstones.add(new RangeTombstone(key.clone(), value.clone(), seq));
+                rangeTombstoneCount = rangeTombstones.size();
+            }
+        } else {
+            final byte[] ik = InternalKey.encode(key, seq, kind.code());
+            final byte[] v = value == null ? new byte[0] : value;
+            list.insert(ik, 0, ik.length, v, 0, v.length);
+        }
+        entries = entries + 1;
+        dataBytes = dataBytes + key.length + (value == null ? 0 : value.length) + 8;
+        if (seq > maxSeq) {
+            maxSeq = seq;
+        }
+        if (seq < minSeq) {
+            minSeq = seq;
+        }
+    }
+
+    /** Approximate bytes of memory held (arena slabs plus range tombstones). */
+    public long approximateMemoryBytes() {
+        return list.allocatedBytes() + (long) rangeTombstoneCount * 64;
+    }
+
+    /** Bytes of keys and values added. */
+    public long dataBytes() {
+        return dataBytes;
+    }
+
+    /** Number of entries added (points and ranges). */
+    public long entryCount() {
+        return entries;
+    }
+
+    /** Whether nothing was added. */
+    public boolean isEmpty() {
+        return entries == 0;
+    }
+
+    /** Largest sequence number added, or -1. */
+    public long maxSeq() {
+        return maxSeq;
+    }
+
+    /** Smallest sequence number added, or {@code Long.MAX_VALUE}. */
+    public long minSeq() {
+        return minSeq;
+    }
+
+    /** The range tombstones added so far. */
+    public FragmentedTombstones rangeTombstones() {
+        if (rangeTombstoneCount == 0) {
+            return FragmentedTombstones.EMPTY;
+        }
+        synchronized (this) {
+            if (fragmented.tombstones().size() != rangeTombstones.size()) {
+                fragmented = new FragmentedTombstones(rangeTombstones);
+            }
+            return fragmented;
+        }
+    }
+
+    /** Looks {@code lookup.userKey} up, recording the newest visible entry and covering tombstones. */
+    public void get(final Lookup lookup) {
+        if (rangeTombstoneCount != 0) {
+            lookup.tombstone(rangeTombstones().maxCoveringSeq(lookup.userKey, lookup.snapshotSeq));
+        }
+        final byte[] seek = InternalKey.seekKey(lookup.userKey, lookup.snapshotSeq);
+        final long node = list.findGreaterOrEqual(seek, 0, seek.length, null);
+        if (node == 0) {
+            return;
+        }
+        final byte[] slab = list.slabOf(node);
+        final int ko = list.keyOffset(node);
+        final int kl = list.keyLength(node);
+        if (KeyComparator.compareUserPart(slab, ko, kl, lookup.userKey) != 0) {
+            return;
+        }
+        final long trailer = InternalKey.trailerOf(slab, ko, kl);
+        final int vo = ko + kl;
+        lookup.found(InternalKey.kindOf(trailer), InternalKey.seqOf(trailer),
+            java.util.Arrays.copyOfRange(slab, vo, vo + list.valueLength(node)));
+    }
+
+    /** Returns an iterator over the point entries (not range tombstones). */
+    public InternalIterator iterator() {
+        return new MemtableIterator(list);
+    }
+}

@@ -1,0 +1,213 @@
+package org.tinykv.lsm.sstable;
+
+import java.io.IOException;
+import java.util.Arrays;
+import org.tinykv.lsm.iterator.InternalIterator;
+import org.tinykv.lsm.key.InternalKey;
+import org.tinykv.lsm.key.KeyComparator;
+import org.tinykv.wal.CorruptionException;
+import org.tinykv.wal.codec.Fixed;
+import org.tinykv.wal.codec.Varint;
+
+/**
+ * An iterator over one {@link Block}: binary search over restart points, then a linear scan. Values are exposed in
+ * place (no copies); keys are rebuilt in a reused buffer.
+ *
+ * <p>Thread-safety: confined to one thread.
+ */
+public final class BlockIterator implements InternalIterator {
+
+    private final Block block;
+    private final byte[] data;
+    private final long globalSeq;
+    private final Varint.Cursor cursor = new Varint.Cursor(0);
+    private int current;
+    private int nextOffset;
+    private int restartIndex;
+    private byte[] key = new byte[64];
+    private int keyLen;
+    private int valueOff;
+    private int valueLen;
+
+    BlockIterator(final Block block, final long globalSeq) {
+        this.block = block;
+        this.data = block.data;
+        this.globalSeq = globalSeq;
+        this.current = block.restartsOffset;
+        this.nextOffset = block.restartsOffset;
+    }
+
+    @Override
+    public boolean valid() {
+        return current < block.restartsOffset;
+    }
+
+    private CorruptionException corrupt(final String why) {
+        return new CorruptionException(block.file, block.fileOffset, "bad block entry at " + current + ": " + why);
+    }
+
+    private int restartPoint(final int index) {
+        return Fixed.getInt(data, block.restartsOffset + 4 * index);
+    }
+
+    private void seekToRestart(final int index) {
+        restartIndex = index;
+        keyLen = 0;
+        nextOffset = restartPoint(index);
+    }
+
+    /** Decodes the entry at {@link #nextOffset}; returns false at the end of the block. */
+    private boolean parseNext() throws IOException {
+        current = nextOffset;
+        final int limit = block.restartsOffset;
+        if (current >= limit) {
+            current = limit;
+            nextOffset = limit;
+            return false;
+        }
+        if (current < 0) {
+            throw corrupt("restart offset out of range");
+        }
+        cursor.position(current);
+        final int shared = Varint.getInt(data, cursor, limit);
+        final int nonShared = Varint.getInt(data, cursor, limit);
+        final int vLen = Varint.getInt(data, cursor, limit);
+        final int p = cursor.position();
+        if (shared > keyLen || nonShared < 0 || vLen < 0 || (long) p + nonShared + vLen > limit) {
+            throw corrupt("lengths out of range");
+        }
+        final int newLen = shared + nonShared;
+        if (newLen < InternalKey.TRAILER_BYTES) {
+            throw corrupt("key shorter than its trailer");
+        }
+        if (key.length < newLen) {
+            key = Arrays.copyOf(key, Math.max(newLen, key.length * 2));
+        }
+        System.arraycopy(data, p, key, shared, nonShared);
+        keyLen = newLen;
+        valueOff = p + nonShared;
+        valueLen = vLen;
+        nextOffset = valueOff + vLen;
+        if (globalSeq >= 0) {
+            final int kind = key[keyLen - InternalKey.TRAILER_BYTES] & 0xff;
+            Fixed.putLong(key, keyLen - InternalKey.TRAILER_BYTES, InternalKey.trailer(globalSeq, kind));
+        }
+        while (restartIndex + 1 < block.restartCount && restartPoint(restartIndex + 1) <= current) {
+            restartIndex++;
+        }
+        return true;
+    }
+
+    @Override
+    public void seekToFirst() throws IOException {
+        seekToRestart(0);
+        parseNext();
+    }
+
+    @Override
+    public void seekToLast() throws IOException {
+        seekToRestart(block.restartCount - 1);
+        while (parseNext() && nextOffset < block.restartsOffset) {
+            // advance to the last entry
+        }
+    }
+
+    private int compareRestartKey(final int index, final byte[] target) throws IOException {
+        cursor.position(restartPoint(index));
+        final int limit = block.restartsOffset;
+        if (cursor.position() < 0 || cursor.position() >= limit) {
+            throw corrupt("restart point out of range");
+        }
+        final int shared = Varint.getInt(data, cursor, limit);
+        final int nonShared = Varint.getInt(data, cursor, limit);
+        Varint.getInt(data, cursor, limit);
+        final int p = cursor.position();
+        if (shared != 0 || nonShared < InternalKey.TRAILER_BYTES || (long) p + nonShared > limit) {
+            throw corrupt("bad restart entry");
+        }
+        if (globalSeq < 0) {
+            return KeyComparator.compareInternal(data, p, nonShared, target, 0, target.length);
+        }
+        final int userLen = nonShared - InternalKey.TRAILER_BYTES;
+        final int c = Arrays.compareUnsigned(data, p, p + userLen, target, 0,
+            target.length - InternalKey.TRAILER_BYTES);
+        if (c != 0) {
+            return c;
+        }
+        final long mine = InternalKey.trailer(globalSeq, data[p + userLen] & 0xff);
+        final long theirs = InternalKey.trailerOf(target, 0, target.length);
+        return Long.compareUnsigned(theirs, mine);
+    }
+
+    @Override
+    public void seek(final byte[] target) throws IOException {
+        int lo = 0;
+        int hi = block.restartCount - 1;
+        while (lo < hi) {
+            final int mid = (lo + hi + 1) >>> 1;
+            if (compareRestartKey(mid, target) < 0) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        seekToRestart(lo);
+        while (parseNext()) {
+            if (KeyComparator.compareInternal(key, 0, keyLen, target, 0, target.length) >= 0) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void next() throws IOException {
+        parseNext();
+    }
+
+    @Override
+    public void prev() throws IOException {
+        final int original = current;
+        while (restartPoint(restartIndex) >= original) {
+            if (restartIndex == 0) {
+                current = block.restartsOffset;
+                nextOffset = block.restartsOffset;
+                return;
+            }
+            restartIndex--;
+        }
+        seekToRestart(restartIndex);
+        while (parseNext() && nextOffset < original) {
+            // advance to the entry just before the original one
+        }
+    }
+
+    @Override
+    public byte[] keyArray() {
+        return key;
+    }
+
+    @Override
+    public int keyOffset() {
+        return 0;
+    }
+
+    @Override
+    public int keyLength() {
+        return keyLen;
+    }
+
+    @Override
+    public byte[] valueArray() {
+        return data;
+    }
+
+    @Override
+    public int valueOffset() {
+        return valueOff;
+    }
+
+    @Override
+    public int valueLength() {
+        return valueLen;
+    }
+}

@@ -1,0 +1,136 @@
+package org.tinykv.lsm.sstable;
+
+import java.io.IOException;
+import org.tinykv.lsm.iterator.InternalIterator;
+
+/**
+ * A two-level iterator over a table: the index block selects data blocks, read lazily through the block cache.
+ *
+ * <p>Thread-safety: confined to one thread.
+ */
+final class TableIterator implements InternalIterator {
+
+    private final TableReader table;
+    private final boolean fillCache;
+    private final BlockIterator indexIter;
+    private BlockIterator dataIter;
+
+    TableIterator(final TableReader table, final boolean fillCache) {
+        this.table = table;
+        this.fillCache = fillCache;
+        this.indexIter = table.indexIterator();
+    }
+
+    private void loadBlock() throws IOException {
+        if (!indexIter.valid()) {
+            dataIter = null;
+            return;
+        }
+        dataIter = table.dataBlock(table.handleAt(indexIter), fillCache).iterator(table.globalSeq());
+    }
+
+    private void skipEmptyForward() throws IOException {
+        while (dataIter == null || !dataIter.valid()) {
+            if (!indexIter.valid()) {
+                dataIter = null;
+                return;
+            }
+            indexIter.next();
+            loadBlock();
+            if (dataIter != null) {
+                dataIter.seekToFirst();
+            }
+        }
+    }
+
+    private void skipEmptyBackward() throws IOException {
+        while (dataIter == null || !dataIter.valid()) {
+            if (!indexIter.valid()) {
+                dataIter = null;
+                return;
+            }
+            indexIter.prev();
+            loadBlock();
+            if (dataIter != null) {
+                dataIter.seekToLast();
+            }
+        }
+    }
+
+    @Override
+    public boolean valid() {
+        return dataIter != null && dataIter.valid();
+    }
+
+    @Override
+    public void seekToFirst() throws IOException {
+        indexIter.seekToFirst();
+        loadBlock();
+        if (dataIter != null) {
+            dataIter.seekToFirst();
+        }
+        skipEmptyForward();
+    }
+
+    @Override
+    public void seekToLast() throws IOException {
+        indexIter.seekToLast();
+        loadBlock();
+        if (dataIter != null) {
+            dataIter.seekToLast();
+        }
+        skipEmptyBackward();
+    }
+
+    @Override
+    public void seek(final byte[] target) throws IOException {
+        indexIter.seek(target);
+        loadBlock();
+        if (dataIter != null) {
+            dataIter.seek(target);
+        }
+        skipEmptyForward();
+    }
+
+    @Override
+    public void next() throws IOException {
+        dataIter.next();
+        skipEmptyForward();
+    }
+
+    @Override
+    public void prev() throws IOException {
+        dataIter.prev();
+        skipEmptyBackward();
+    }
+
+    @Override
+    public byte[] keyArray() {
+        return dataIter.keyArray();
+    }
+
+    @Override
+    public int keyOffset() {
+        return dataIter.keyOffset();
+    }
+
+    @Override
+    public int keyLength() {
+        return dataIter.keyLength();
+    }
+
+    @Override
+    public byte[] valueArray() {
+        return dataIter.valueArray();
+    }
+
+    @Override
+    public int valueOffset() {
+        return dataIter.valueOffset();
+    }
+
+    @Override
+    public int valueLength() {
+        return dataIter.valueLength();
+    }
+}
