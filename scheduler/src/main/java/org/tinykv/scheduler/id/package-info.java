@@ -1,0 +1,2 @@
+/** Cluster-unique id allocation, persisted in batches. */
+package org.tinykv.scheduler.id;
