@@ -1,5 +1,7 @@
 package org.tinykv.raft;
 
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.tinykv.proto.eraftpb.Entry;
 
@@ -29,6 +31,18 @@ public final class EntryLists {
             }
         }
         return i == n ? ents : ents.subList(0, i);
+    }
+
+    /**
+     * An unmodifiable copy of {@code ents} made with a single array copy ({@code List.copyOf} of a view copies
+     * twice).
+     */
+    public static List<Entry> copyOf(List<Entry> ents) {
+        int n = ents.size();
+        if (n == 0) {
+            return List.of();
+        }
+        return Collections.unmodifiableList(Arrays.asList(ents.toArray(new Entry[n])));
     }
 
     /** Total serialized size of {@code ents}. */

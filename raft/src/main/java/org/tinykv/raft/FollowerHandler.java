@@ -99,6 +99,13 @@ final class FollowerHandler {
     }
 
     private void handleAppendEntries(Message m) {
+        if (r.uninitialized()) {
+            // Never build a log without a membership (that would replay it from an empty configuration): reject
+            // with hint 0, so the leader probes from index 1 and, its log being compacted, sends a snapshot.
+            r.send(Message.newBuilder().setMsgType(MessageType.MsgAppendResponse).setTo(m.getFrom())
+                    .setIndex(m.getIndex()).setReject(true).setRejectHint(0).setLogTerm(0));
+            return;
+        }
         List<Entry> ents = m.getEntriesList();
         int n = ents.size();
         if (n > 0 && (ents.get(0).getIndex() != m.getIndex() + 1

@@ -20,6 +20,8 @@ import org.tinykv.raft.tracker.ProgressState;
  */
 final class LeaderHandler {
     private final Raft r;
+    /** Reused for every proposal: build() copies the fields, so one builder serves all entries. */
+    private final Entry.Builder entryBuilder = Entry.newBuilder();
 
     LeaderHandler(Raft r) {
         this.r = r;
@@ -106,7 +108,7 @@ final class LeaderHandler {
             }
             r.pendingConfIndex = index;
         }
-        Entry e = Entry.newBuilder().setEntryType(type).setTerm(r.term).setIndex(index).setData(data).build();
+        Entry e = entryBuilder.setEntryType(type).setTerm(r.term).setIndex(index).setData(data).build();
         r.appendEntry(e);
         r.repl.bcastAppend();
         return true;

@@ -70,7 +70,7 @@ public final class MemoryRaftStorage implements RaftStorage {
             return List.of();
         }
         List<Entry> view = entries.subList((int) (lo - offset), (int) (hi - offset));
-        return List.copyOf(EntryLists.limitSize(view, maxSize));
+        return EntryLists.copyOf(EntryLists.limitSize(view, maxSize));
     }
 
     @Override
@@ -176,6 +176,10 @@ public final class MemoryRaftStorage implements RaftStorage {
         if (pos < entries.size()) {
             entries.subList((int) pos, entries.size()).clear();
         }
-        entries.addAll(ents);
+        int n = ents.size();
+        entries.ensureCapacity(entries.size() + n);
+        for (int i = 0; i < n; i++) {  // not addAll: it copies the list into an array first
+            entries.add(ents.get(i));
+        }
     }
 }

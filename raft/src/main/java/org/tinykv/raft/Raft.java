@@ -185,21 +185,27 @@ final class Raft {
     /** Appends entries stamped with this leader's term and advances its own progress. */
     void appendEntries(List<Entry> ents) {
         raftLog.append(ents);
-        Progress self = tracker.progress(id);
-        if (self != null) {
-            self.maybeUpdate(raftLog.lastIndex());
-        }
-        leader.maybeCommit();
+        selfAppended();
     }
 
     /** Appends one entry stamped with this leader's term (the single-proposal fast path). */
     void appendEntry(Entry e) {
         raftLog.appendOne(e);
+        selfAppended();
+    }
+
+    /**
+     * Advances the leader's own match. Followers never acknowledge beyond the leader's previous last index, so
+     * raising the leader's own match can move the quorum index only when the quorum is one voter.
+     */
+    private void selfAppended() {
         Progress self = tracker.progress(id);
         if (self != null) {
             self.maybeUpdate(raftLog.lastIndex());
         }
-        leader.maybeCommit();
+        if (tracker.membership().voters().quorum() == 1) {
+            leader.maybeCommit();
+        }
     }
 
     void abortLeaderTransfer() {
@@ -320,9 +326,21 @@ final class Raft {
 
     // ---- stepping ----
 
+    /**
+     * True while this node has no membership at all: created with empty storage for a peer the caller does not
+     * know yet, waiting for a leader's snapshot.
+     */
+    boolean uninitialized() {
+        return tracker.ids().length == 0;
+    }
+
     /** Processes one message. Never throws for bad input: unexpected messages are ignored. */
     void step(Message m) {
         MessageType t = m.getMsgType();
+        if (uninitialized() && t != MessageType.MsgAppend && t != MessageType.MsgHeartbeat
+                && t != MessageType.MsgSnapshot) {
+            return;  // only a leader, which can bring a snapshot, may wake an empty node (not even its term moves)
+        }
         if (m.getTerm() > term) {
             if (t == MessageType.MsgRequestVote || t == MessageType.MsgRequestPreVote) {
                 boolean force = CAMPAIGN_TRANSFER.equals(m.getContext());
@@ -413,6 +431,9 @@ final class Raft {
 
     /** Proposes one entry; returns false if it was dropped (no leader, transfer in progress, conf change pending). */
     boolean propose(EntryType type, ByteString data) {
+        if (uninitialized()) {
+            return false;
+        }
         if (state == StateRole.LEADER) {
             return leader.proposeOne(type, data);
         }

@@ -45,6 +45,40 @@ import org.tinykv.proto.eraftpb.Snapshot;
  * concurrently with sending the leader's messages only if follower acknowledgements are not sent before the
  * entries are durable.
  *
+ * <h2>Adding a peer to an existing group</h2>
+ * The group must be bootstrapped from a snapshot, never from an empty log: every initial member starts with a
+ * storage holding a snapshot at some index &gt; 0 (TinyKV uses 5) whose {@code ConfState} lists the initial
+ * voters. To add a peer, the leader proposes {@code AddNode}/{@code AddLearnerNode}; once it is applied, the
+ * leader starts replicating to the new id. The new peer is created with an <em>empty</em> storage and an empty
+ * membership (for multiraft: when a raft message arrives for a region the store does not know). Such an
+ * uninitialized node:
+ * <ul>
+ *   <li>ignores every message except {@code MsgAppend}, {@code MsgHeartbeat} and {@code MsgSnapshot}, which only
+ *       a leader sends (vote and pre-vote requests, timeout-now, responses, forwarded proposals and reads are
+ *       dropped without changing its term); it never campaigns and refuses local proposals;</li>
+ *   <li>answers every append with a rejection hinting index 0 and never appends entries, so it cannot replay the
+ *       membership from an empty configuration; the leader, whose log starts after its bootstrap snapshot,
+ *       then sends a snapshot;</li>
+ *   <li>becomes an ordinary member when that snapshot (whose {@code ConfState} contains it) is installed
+ *       through a Ready; from there on the log is replicated normally.</li>
+ * </ul>
+ * A group whose leader still holds entries from index 1 cannot add peers this way (the probe never reaches a
+ * snapshot). An added voter that has not yet received its snapshot does not vote, so with a minimal quorum the
+ * group may wait for the snapshot before it can elect a new leader.
+ *
+ * <h2>Reads</h2>
+ * {@link #readIndex} with {@code ReadOnlyOption.SAFE} (the default) confirms leadership with a heartbeat round
+ * acknowledged by a quorum after the request arrived; it is linearizable under any message delays, crashes and
+ * clock behaviour, and the simulator checks it. {@code ReadOnlyOption.LEASE_BASED} answers from the leader at
+ * once, trusting that no other leader can exist while check-quorum keeps it leader. That is NOT guaranteed by
+ * this library, even with perfectly synchronized ticks: (1) check-quorum counts acknowledgements received during
+ * the whole previous election timeout, so a leader may keep serving for almost {@code electionTick} ticks after
+ * the last contact of a quorum, while those followers may grant votes {@code electionTick} ticks after that same
+ * contact; (2) a follower that restarts forgets that it heard from the leader and votes at once; (3) a leader
+ * transfer's {@code MsgTimeoutNow} lets the transferee's election bypass the followers' lease. A caller that uses
+ * lease reads must add a margin from its own clock (drift bound) and not use them across restarts or transfers;
+ * lease reads are covered by unit tests only, and the simulator (lockstep ticks, crashes, transfers) runs SAFE.
+ *
  * <p>Restart: create a new RawNode over the durable storage with {@code RaftConfig.applied} set to the last index
  * the state machine has applied (committed entries after it are handed out again).
  *
@@ -125,13 +159,16 @@ public final class RawNode {
         if (m.getTo() != 0 && m.getTo() != raft.id) {
             return false;
         }
-        return guarded(() -> {
+        checkNotFailed();
+        try {  // not guarded(): no capturing lambda per message
             if (isResponse(m.getMsgType()) && raft.tracker.progress(m.getFrom()) == null) {
                 return false;
             }
             raft.step(m);
             return true;
-        });
+        } catch (RuntimeException e) {
+            throw fail(e);
+        }
     }
 
     private static boolean isResponse(MessageType t) {
@@ -233,8 +270,10 @@ public final class RawNode {
             List<Message> msgs = raft.readMessages();
             List<Entry> entries = raft.raftLog.unstableEntries();
             List<Entry> committed = raft.raftLog.nextCommittedEntries();
-            SoftState ss = raft.softState();
-            HardState hs = raft.hardState();
+            SoftState ss = raft.lead == prevSoftState.lead() && raft.state == prevSoftState.role()
+                    ? prevSoftState : raft.softState();
+            HardState hs = raft.term == prevHardState.getTerm() && raft.vote == prevHardState.getVote()
+                    && raft.raftLog.committed() == prevHardState.getCommit() ? prevHardState : raft.hardState();
             Snapshot snap = raft.raftLog.unstable().snapshot();
             List<ReadState> rs = List.of();
             if (!raft.readStates.isEmpty()) {

@@ -71,7 +71,7 @@ final class Replicator {
         List<Entry> ents;
         try {
             prevTerm = r.raftLog.term(prevIndex);
-            ents = r.raftLog.entries(pr.next(), r.cfg.maxSizePerMsg());
+            ents = r.raftLog.entriesView(pr.next(), r.cfg.maxSizePerMsg());  // copied into the message below
         } catch (CompactedException e) {
             return sendSnapshot(to, pr);
         } catch (UnavailableException e) {

@@ -222,6 +222,69 @@ class RaftFeaturesTest {
         assertEquals(applied + 1, l.tracker.progress(3).next());
     }
 
+    /** Storage bootstrapped like TinyKV: a snapshot at index 5 holding the membership, nothing else. */
+    private static MemoryRaftStorage bootstrapped(long... voters) {
+        MemoryRaftStorage s = new MemoryRaftStorage();
+        ConfState.Builder cs = ConfState.newBuilder();
+        for (long v : voters) {
+            cs.addNodes(v);
+        }
+        s.applySnapshot(Snapshot.newBuilder().setData(ByteString.copyFromUtf8("boot")).setMetadata(
+                org.tinykv.proto.eraftpb.SnapshotMetadata.newBuilder().setIndex(5).setTerm(5).setConfState(cs))
+                .build());
+        return s;
+    }
+
+    @Test
+    void emptyNodeIgnoresAllButTheLeaderAndJoinsBySnapshot() {
+        TestCluster c = new TestCluster();
+        for (long id : new long[] {1, 3}) {
+            MemoryRaftStorage s = bootstrapped(1, 2, 3);
+            c.storages.put(id, s);
+            c.peers.put(id, TestCluster.newRaft(id, s, 10, 1));
+        }
+        MemoryRaftStorage empty = new MemoryRaftStorage();  // peer 2 as created for an unknown region
+        c.storages.put(2L, empty);
+        Raft n = TestCluster.newRaft(2, empty, 10, 1);
+        c.peers.put(2L, n);
+        for (MessageType t : List.of(MessageType.MsgRequestVote, MessageType.MsgRequestPreVote,
+                MessageType.MsgTimeoutNow, MessageType.MsgAppendResponse, MessageType.MsgHeartbeatResponse,
+                MessageType.MsgReadIndexResponse, MessageType.MsgPropose, MessageType.MsgTransferLeader)) {
+            n.step(Message.newBuilder(msg(t, 3, 2, 9)).setIndex(100).setLogTerm(9)
+                    .setContext(ByteString.copyFromUtf8("x")).addEntries(Entry.getDefaultInstance()).build());
+            assertEquals(0, n.term, t + " must not move an empty node's term");
+            assertTrue(n.readMessages().isEmpty(), t + " must be ignored");
+        }
+        for (int i = 0; i < 100; i++) {
+            n.tick();
+        }
+        assertTrue(n.readMessages().isEmpty(), "an empty node never campaigns");
+        assertFalse(n.propose(EntryType.EntryNormal, ByteString.copyFromUtf8("p")));
+
+        c.campaign(1);  // wins with 3's vote; 2 ignored the vote request
+        Raft l = c.get(1);
+        assertEquals(StateRole.LEADER, l.state);
+        c.propose(1, "after");
+        assertEquals(l.term, n.term);
+        assertEquals(1, n.lead);
+        assertEquals(5, c.storages.get(2L).snapshot().getMetadata().getIndex(), "joined through the snapshot");
+        assertEquals(List.of(1L, 2L, 3L), List.of(n.tracker.membership().allIds()[0], n.tracker.membership()
+                .allIds()[1], n.tracker.membership().allIds()[2]));
+        assertEquals(l.raftLog.lastIndex(), n.raftLog.lastIndex());
+        assertEquals(l.raftLog.committed(), n.raftLog.committed());
+    }
+
+    @Test
+    void emptyNodeRefusesToBuildALogWithoutMembership() {
+        Raft n = TestCluster.newRaft(2, new MemoryRaftStorage(), 10, 1);
+        n.step(Message.newBuilder(msg(MessageType.MsgAppend, 1, 2, 3)).setIndex(0).setLogTerm(0)
+                .addEntries(Entry.newBuilder().setIndex(1).setTerm(1)).setCommit(1).build());
+        assertEquals(0, n.raftLog.lastIndex());
+        Message resp = n.readMessages().get(0);
+        assertTrue(resp.getReject());
+        assertEquals(0, resp.getRejectHint());
+    }
+
     @Test
     void addAndRemoveVotersOneAtATime() {
         TestCluster c = TestCluster.of(3);

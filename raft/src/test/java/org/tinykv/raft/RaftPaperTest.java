@@ -242,6 +242,22 @@ class RaftPaperTest {
         assertEquals(1, r.raftLog.nextCommittedEntries().size());
     }
 
+    /**
+     * §5.3: a follower sets its commit index to min(leaderCommit, index of the last new entry): entries after
+     * the ones the append covered may be stale (here entry 3 of term 2) even though the leader's commit index
+     * is beyond them.
+     */
+    @Test
+    void section5_3_followerCommitsOnlyUpToLastNewEntry() {
+        Raft r = withLog(1, List.of(ent(1, 1), ent(2, 1), ent(3, 2)), 3, 1, 2, 3);
+        r.step(Message.newBuilder(msg(MessageType.MsgAppend, 2, 1, 3)).setIndex(1).setLogTerm(1)
+                .addEntries(ent(2, 1)).setCommit(3).build());
+        assertEquals(2, r.raftLog.committed());
+        assertEquals(3, r.raftLog.lastIndex(), "a matching append does not truncate the follower's log");
+        r.step(Message.newBuilder(msg(MessageType.MsgHeartbeat, 2, 1, 3)).setCommit(2).build());
+        assertEquals(2, r.raftLog.committed());
+    }
+
     /** §5.3: a follower refuses an append whose preceding entry it does not have, giving a hint. */
     @Test
     void section5_3_followerChecksPrecedingEntry() {

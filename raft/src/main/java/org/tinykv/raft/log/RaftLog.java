@@ -14,7 +14,8 @@ import org.tinykv.raft.UnavailableException;
  * plus the commit index (known to be replicated on a quorum) and the applied index (handed to the caller).
  * Invariant: {@code applied <= committed <= lastIndex()}.
  *
- * <p>Lists returned by this class are copies that never change. Confined to the raft instance's thread.
+ * <p>Lists returned by this class are copies that never change, except {@link #entriesView}. Confined to the
+ * raft instance's thread.
  */
 public final class RaftLog {
     private final RaftStorage storage;
@@ -75,8 +76,15 @@ public final class RaftLog {
 
     /** The term of entry {@code i}, or 0 if it is compacted or beyond the last index. */
     public long termOrZero(long i) {
+        if (i < firstIndex() - 1 || i > lastIndex()) {
+            return 0;  // checked here: no exception on the follower's per-entry path
+        }
+        long t = unstable.maybeTerm(i);
+        if (t != UnstableLog.UNKNOWN) {
+            return t;
+        }
         try {
-            return term(i);
+            return storage.term(i);
         } catch (CompactedException | UnavailableException e) {
             return 0;
         }
@@ -178,7 +186,7 @@ public final class RaftLog {
         if (unstable.size() == 0) {
             return List.of();
         }
-        return List.copyOf(unstable.slice(unstable.offset(), unstable.offset() + unstable.size()));
+        return EntryLists.copyOf(unstable.slice(unstable.offset(), unstable.offset() + unstable.size()));
     }
 
     /** True if committed entries are waiting to be applied. */
@@ -271,9 +279,25 @@ public final class RaftLog {
     }
 
     /**
+     * Like {@link #entries(long, long)}, but the result may be a view of the unstable log that is valid only until
+     * this log is next modified: for copying straight into an outgoing message without an intermediate copy.
+     */
+    public List<Entry> entriesView(long i, long maxSize) {
+        long last = lastIndex();
+        if (i > last) {
+            return List.of();
+        }
+        return slice(i, last + 1, maxSize, false);
+    }
+
+    /**
      * Entries [lo, hi) limited in size (at least one). Throws {@link CompactedException} if lo is compacted.
      */
     public List<Entry> slice(long lo, long hi, long maxSize) {
+        return slice(lo, hi, maxSize, true);
+    }
+
+    private List<Entry> slice(long lo, long hi, long maxSize, boolean copy) {
         long first = firstIndex();
         if (lo < first) {
             throw new CompactedException(lo, first);
@@ -300,11 +324,13 @@ public final class RaftLog {
         }
         List<Entry> fresh = unstable.slice(Math.max(lo, off), hi);
         if (stored == null) {
-            return List.copyOf(EntryLists.limitSize(fresh, maxSize));
+            List<Entry> view = EntryLists.limitSize(fresh, maxSize);
+            return copy ? EntryLists.copyOf(view) : view;
         }
         ArrayList<Entry> all = new ArrayList<>(stored.size() + fresh.size());
         all.addAll(stored);
         all.addAll(fresh);
-        return List.copyOf(EntryLists.limitSize(all, maxSize));
+        List<Entry> limited = EntryLists.limitSize(all, maxSize);
+        return copy ? EntryLists.copyOf(limited) : limited;
     }
 }

@@ -94,14 +94,23 @@ public final class UnstableLog {
     void truncateAndAppend(List<Entry> ents) {
         long after = ents.get(0).getIndex();
         if (after == offset + entries.size()) {
-            entries.addAll(ents);
+            addAll(ents);
         } else if (after <= offset) {
             offset = after;
             entries.clear();
-            entries.addAll(ents);
+            addAll(ents);
         } else {
             entries.subList((int) (after - offset), entries.size()).clear();
-            entries.addAll(ents);
+            addAll(ents);
+        }
+    }
+
+    /** Appends without ArrayList.addAll's intermediate array copy. */
+    private void addAll(List<Entry> ents) {
+        int n = ents.size();
+        entries.ensureCapacity(entries.size() + n);
+        for (int i = 0; i < n; i++) {
+            entries.add(ents.get(i));
         }
     }
 
