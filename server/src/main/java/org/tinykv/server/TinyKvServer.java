@@ -28,6 +28,9 @@ import org.tinykv.server.status.MetricsInterceptor;
 import org.tinykv.server.status.Sample;
 import org.tinykv.server.status.StatusServer;
 import org.tinykv.server.storage.StandaloneStorage;
+import org.tinykv.server.storage.StandaloneTxnEngine;
+import org.tinykv.txn.TxnCommands;
+import org.tinykv.txn.latch.Latches;
 import org.tinykv.wal.fs.OsFileSystem;
 
 /**
@@ -44,6 +47,8 @@ public final class TinyKvServer implements Closeable {
     /** Clients such as TinySQL ping every 10 s; allow a little more often than that. */
     private static final long PERMIT_KEEPALIVE_SECONDS = 5;
     private static final int MAX_CALLS_PER_CONNECTION = 1024;
+    /** Hash slots of the transaction latches: enough that unrelated keys rarely share one. */
+    private static final int LATCH_SLOTS = 4096;
 
     private final ServerConfig config;
     private final StandaloneStorage storage;
@@ -90,7 +95,7 @@ public final class TinyKvServer implements Closeable {
                 .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
-                .addService(ServerInterceptors.intercept(new KvService(storage),
+                .addService(ServerInterceptors.intercept(new KvService(storage, transactions(storage)),
                     new MetricsInterceptor(grpcMetrics, nanoClock)))
                 .build();
             server = new TinyKvServer(config, storage, executor, grpc, grpcMetrics, nanoClock);
@@ -212,5 +217,10 @@ public final class TinyKvServer implements Closeable {
 
     private double uptimeSeconds() {
         return (nanoClock.getAsLong() - startNanos) / 1e9;
+    }
+
+    /** The Percolator commands over the same engine as the raw API, as in TinyKV's standalone storage. */
+    private static TxnCommands transactions(final StandaloneStorage storage) {
+        return new TxnCommands(new StandaloneTxnEngine(storage), new Latches(LATCH_SLOTS));
     }
 }

@@ -6,8 +6,19 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Supplier;
 import org.tinykv.lsm.Cf;
+import org.tinykv.proto.kvrpcpb.BatchRollbackRequest;
+import org.tinykv.proto.kvrpcpb.BatchRollbackResponse;
+import org.tinykv.proto.kvrpcpb.CheckTxnStatusRequest;
+import org.tinykv.proto.kvrpcpb.CheckTxnStatusResponse;
+import org.tinykv.proto.kvrpcpb.CommitRequest;
+import org.tinykv.proto.kvrpcpb.CommitResponse;
+import org.tinykv.proto.kvrpcpb.GetRequest;
+import org.tinykv.proto.kvrpcpb.GetResponse;
 import org.tinykv.proto.kvrpcpb.KvPair;
+import org.tinykv.proto.kvrpcpb.PrewriteRequest;
+import org.tinykv.proto.kvrpcpb.PrewriteResponse;
 import org.tinykv.proto.kvrpcpb.RawDeleteRequest;
 import org.tinykv.proto.kvrpcpb.RawDeleteResponse;
 import org.tinykv.proto.kvrpcpb.RawGetRequest;
@@ -16,16 +27,22 @@ import org.tinykv.proto.kvrpcpb.RawPutRequest;
 import org.tinykv.proto.kvrpcpb.RawPutResponse;
 import org.tinykv.proto.kvrpcpb.RawScanRequest;
 import org.tinykv.proto.kvrpcpb.RawScanResponse;
+import org.tinykv.proto.kvrpcpb.ResolveLockRequest;
+import org.tinykv.proto.kvrpcpb.ResolveLockResponse;
+import org.tinykv.proto.kvrpcpb.ScanRequest;
+import org.tinykv.proto.kvrpcpb.ScanResponse;
 import org.tinykv.proto.tinykvpb.TinyKvGrpc;
 import org.tinykv.server.storage.KeyValue;
 import org.tinykv.server.storage.StandaloneStorage;
 import org.tinykv.server.storage.UnknownColumnFamilyException;
+import org.tinykv.txn.TxnCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code tinykvpb.TinyKv} service of a standalone store: the raw API (RawGet, RawPut, RawDelete, RawScan) with
- * TinyKV's semantics. The transactional, coprocessor and raft RPCs are not overridden, so they answer
+ * The {@code tinykvpb.TinyKv} service of a standalone store: the raw API (RawGet, RawPut, RawDelete, RawScan) and the
+ * Percolator API (KvGet, KvScan, KvPrewrite, KvCommit, KvCheckTxnStatus, KvBatchRollback, KvResolveLock, delegated
+ * to {@link TxnCommands}) with TinyKV's semantics. The coprocessor and raft RPCs are not overridden, so they answer
  * {@code UNIMPLEMENTED}.
  *
  * <p>Errors: an unknown column family, an empty key (except as a scan's start) and an engine I/O failure are
@@ -41,10 +58,52 @@ public final class KvService extends TinyKvGrpc.TinyKvImplBase {
     static final String EMPTY_KEY = "key cannot be empty";
 
     private final StandaloneStorage storage;
+    private final TxnCommands txn;
 
-    /** Creates the service over {@code storage}, which the caller keeps open while the service runs. */
-    public KvService(final StandaloneStorage storage) {
+    /**
+     * Creates the service over {@code storage} for the raw API and {@code txn} for the transactional API; the caller
+     * keeps the storage open while the service runs.
+     */
+    public KvService(final StandaloneStorage storage, final TxnCommands txn) {
         this.storage = storage;
+        this.txn = txn;
+    }
+
+    @Override
+    public void kvGet(final GetRequest request, final StreamObserver<GetResponse> observer) {
+        answer(observer, "KvGet", () -> txn.get(request));
+    }
+
+    @Override
+    public void kvScan(final ScanRequest request, final StreamObserver<ScanResponse> observer) {
+        answer(observer, "KvScan", () -> txn.scan(request));
+    }
+
+    @Override
+    public void kvPrewrite(final PrewriteRequest request, final StreamObserver<PrewriteResponse> observer) {
+        answer(observer, "KvPrewrite", () -> txn.prewrite(request));
+    }
+
+    @Override
+    public void kvCommit(final CommitRequest request, final StreamObserver<CommitResponse> observer) {
+        answer(observer, "KvCommit", () -> txn.commit(request));
+    }
+
+    @Override
+    public void kvCheckTxnStatus(final CheckTxnStatusRequest request,
+        final StreamObserver<CheckTxnStatusResponse> observer) {
+        answer(observer, "KvCheckTxnStatus", () -> txn.checkTxnStatus(request));
+    }
+
+    @Override
+    public void kvBatchRollback(final BatchRollbackRequest request,
+        final StreamObserver<BatchRollbackResponse> observer) {
+        answer(observer, "KvBatchRollback", () -> txn.batchRollback(request));
+    }
+
+    @Override
+    public void kvResolveLock(final ResolveLockRequest request, final StreamObserver<ResolveLockResponse> observer) {
+        answer(observer, "KvResolveLock", () -> txn.resolveLock(request));
     }
 
     @Override
@@ -146,6 +205,18 @@ public final class KvService extends TinyKvGrpc.TinyKvImplBase {
     private static String engineError(final String method, final IOException e) {
         LOG.error("{} failed in the storage engine", method, e);
         return "storage engine error: " + e.getMessage();
+    }
+
+    /** Sends what {@code command} answers; an exception it throws (an engine failure) ends the call as INTERNAL. */
+    private static <T> void answer(final StreamObserver<T> observer, final String method, final Supplier<T> command) {
+        final T response;
+        try {
+            response = command.get();
+        } catch (RuntimeException e) {
+            fail(observer, method, e);
+            return;
+        }
+        complete(observer, response);
     }
 
     private static <T> void complete(final StreamObserver<T> observer, final T response) {

@@ -154,6 +154,11 @@ public final class StandaloneStorage implements Closeable {
         return out;
     }
 
+    /** The engine itself, for the transactional engine over the same column families. */
+    Db db() {
+        return db;
+    }
+
     /** The engine's counters for metrics. */
     public DbStats stats() {
         return db.stats();
