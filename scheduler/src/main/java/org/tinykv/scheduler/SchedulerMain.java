@@ -28,6 +28,16 @@ import picocli.CommandLine.Option;
         description = "TinyKV scheduler: TSO, ids, cluster metadata and balancing (schedulerpb.Scheduler).")
 public final class SchedulerMain implements Callable<Integer> {
 
+    /** The scheduler's Logback configuration, a classpath resource named so that it cannot shadow another's. */
+    static final String LOGBACK_CONFIG = "tinyscheduler-logback.xml";
+
+    static {
+        // Before the first logger exists: use the scheduler's own configuration unless the user chose one.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
+        }
+    }
+
     @Option(names = "--data-dir", description = "data directory (LOCK + metadata engine); required")
     Path dataDir;
 
