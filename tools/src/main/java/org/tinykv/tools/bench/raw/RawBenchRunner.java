@@ -1,0 +1,229 @@
+package org.tinykv.tools.bench.raw;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.StatusRuntimeException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.tinykv.proto.kvrpcpb.RawGetRequest;
+import org.tinykv.proto.kvrpcpb.RawGetResponse;
+import org.tinykv.proto.kvrpcpb.RawPutRequest;
+import org.tinykv.proto.tinykvpb.TinyKvGrpc.TinyKvBlockingStub;
+
+/**
+ * Runs one raw workload: {@code concurrency} client threads, each issuing one blocking RPC at a time until the
+ * duration is over, spread round-robin over the given stubs (connections). Prints one progress line per second.
+ *
+ * <p>Every RPC has a deadline, so a run ends within its duration plus one deadline even if the server stalls.
+ */
+final class RawBenchRunner {
+
+    /** The per-RPC deadline. */
+    static final Duration RPC_DEADLINE = Duration.ofSeconds(30);
+
+    /**
+     * What to run.
+     *
+     * @param workload    put, get or mixed
+     * @param concurrency client threads
+     * @param warmup      unmeasured time before the measured time (JIT, connections, engine caches)
+     * @param duration    measured time
+     * @param valueSize   bytes per value
+     * @param keys        the key space
+     * @param cf          the column family name sent in requests
+     * @param readPercent for mixed: the percentage of gets
+     * @param seed        seeds each client's random choices (client i uses seed + i)
+     */
+    record Settings(Workload workload, int concurrency, Duration warmup, Duration duration, int valueSize,
+                    KeySpace keys, String cf, int readPercent, long seed) {
+    }
+
+    private final List<TinyKvBlockingStub> stubs;
+    private final Settings settings;
+    private final PrintStream progress;
+    private final LongSupplier nanoClock;
+    private final Recorder recorder = new Recorder(3);
+    private final LongAdder ops = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder notFound = new LongAdder();
+    private volatile String lastError;
+
+    RawBenchRunner(final List<TinyKvBlockingStub> stubs, final Settings settings, final PrintStream progress,
+                   final LongSupplier nanoClock) {
+        this.stubs = stubs;
+        this.settings = settings;
+        this.progress = progress;
+        this.nanoClock = nanoClock;
+    }
+
+    /** The last error message seen, or null. */
+    String lastError() {
+        return lastError;
+    }
+
+    /** Writes every key once (not measured), with all clients; returns the number of failed puts. */
+    long prefill() throws InterruptedException {
+        final AtomicLong next = new AtomicLong();
+        final LongAdder failed = new LongAdder();
+        final List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < settings.concurrency(); c++) {
+            final TinyKvBlockingStub stub = stubs.get(c % stubs.size());
+            final SplittableRandom rnd = new SplittableRandom(settings.seed() - 1 - c);
+            threads.add(startThread("prefill-" + c, () -> {
+                final byte[] value = new byte[settings.valueSize()];
+                for (long i = next.getAndIncrement(); i < settings.keys().count(); i = next.getAndIncrement()) {
+                    fill(rnd, value);
+                    if (!put(stub, settings.keys().key(i), value)) {
+                        failed.increment();
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return failed.sum();
+    }
+
+    /**
+     * Runs the warmup and the measured phase and returns the result of the latter.
+     *
+     * @param atMeasureStart called once when the measured phase starts (e.g. to read the server's counters)
+     */
+    RawBenchResult run(final Runnable atMeasureStart) throws InterruptedException {
+        final CountDownLatch done = new CountDownLatch(settings.concurrency());
+        final long start = nanoClock.getAsLong() + settings.warmup().toNanos();
+        final long end = start + settings.duration().toNanos();
+        for (int c = 0; c < settings.concurrency(); c++) {
+            final TinyKvBlockingStub stub = stubs.get(c % stubs.size());
+            final SplittableRandom rnd = new SplittableRandom(settings.seed() + c);
+            startThread("client-" + c, () -> {
+                try {
+                    clientLoop(stub, rnd, start, end);
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        final Histogram total = new Histogram(3);
+        long lastOps = 0;
+        long lastTick = start;
+        if (!settings.warmup().isZero()) {
+            progress.printf(Locale.ROOT, "warming up for %ds (not measured)...%n", settings.warmup().toSeconds());
+            if (done.await(settings.warmup().toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new IllegalStateException("every client stopped during the warmup");
+            }
+            recorder.reset();
+        }
+        atMeasureStart.run();
+        while (!done.await(1, TimeUnit.SECONDS)) {
+            final Histogram interval = recorder.getIntervalHistogram();
+            total.add(interval);
+            final long now = nanoClock.getAsLong();
+            final long opsNow = ops.sum();
+            progress.printf(Locale.ROOT, "[%5.1fs] ops/s=%.0f p50_us=%d p99_us=%d errors=%d%n",
+                (now - start) / 1e9, (opsNow - lastOps) * 1e9 / Math.max(1, now - lastTick),
+                interval.getValueAtPercentile(50) / 1000, interval.getValueAtPercentile(99) / 1000, errors.sum());
+            lastOps = opsNow;
+            lastTick = now;
+        }
+        final long elapsed = nanoClock.getAsLong() - start;
+        total.add(recorder.getIntervalHistogram());
+        return new RawBenchResult(settings.workload(), settings.concurrency(), ops.sum(), errors.sum(),
+            notFound.sum(), elapsed, total);
+    }
+
+    private void clientLoop(final TinyKvBlockingStub stub, final SplittableRandom rnd, final long measureStart,
+                            final long end) {
+        final byte[] value = new byte[settings.valueSize()];
+        final KeySpace keys = settings.keys();
+        while (nanoClock.getAsLong() < end) {
+            final byte[] key = keys.key(rnd.nextLong(keys.count()));
+            final boolean read = switch (settings.workload()) {
+                case PUT -> false;
+                case GET -> true;
+                case MIXED -> rnd.nextInt(100) < settings.readPercent();
+            };
+            final long t0 = nanoClock.getAsLong();
+            final boolean ok;
+            if (read) {
+                ok = get(stub, key);
+            } else {
+                fill(rnd, value);
+                ok = put(stub, key, value);
+            }
+            if (ok && t0 >= measureStart) {
+                recorder.recordValue(Math.max(0, nanoClock.getAsLong() - t0));
+                ops.increment();
+            }
+        }
+    }
+
+    private boolean put(final TinyKvBlockingStub stub, final byte[] key, final byte[] value) {
+        try {
+            final String error = deadline(stub).rawPut(RawPutRequest.newBuilder().setKey(wrap(key))
+                .setValue(ByteString.copyFrom(value)).setCf(settings.cf()).build()).getError();
+            return checkError(error);
+        } catch (StatusRuntimeException e) {
+            return checkError("RawPut: " + e.getStatus());
+        }
+    }
+
+    private boolean get(final TinyKvBlockingStub stub, final byte[] key) {
+        try {
+            final RawGetResponse response = deadline(stub).rawGet(RawGetRequest.newBuilder().setKey(wrap(key))
+                .setCf(settings.cf()).build());
+            if (response.getNotFound()) {
+                notFound.increment();
+            }
+            return checkError(response.getError());
+        } catch (StatusRuntimeException e) {
+            return checkError("RawGet: " + e.getStatus());
+        }
+    }
+
+    private boolean checkError(final String error) {
+        if (error.isEmpty()) {
+            return true;
+        }
+        errors.increment();
+        lastError = error;
+        return false;
+    }
+
+    private static TinyKvBlockingStub deadline(final TinyKvBlockingStub stub) {
+        return stub.withDeadlineAfter(RPC_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static ByteString wrap(final byte[] bytes) {
+        return UnsafeByteOperations.unsafeWrap(bytes);
+    }
+
+    private static Thread startThread(final String name, final Runnable body) {
+        final Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void fill(final SplittableRandom rnd, final byte[] value) {
+        for (int i = 0; i < value.length; i += 8) {
+            long bits = rnd.nextLong();
+            for (int j = i; j < Math.min(i + 8, value.length); j++) {
+                value[j] = (byte) bits;
+                bits >>>= 8;
+            }
+        }
+    }
+}

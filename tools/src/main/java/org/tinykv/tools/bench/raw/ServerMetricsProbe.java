@@ -1,0 +1,70 @@
+package org.tinykv.tools.bench.raw;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads the unlabelled samples of a server's Prometheus {@code /metrics} page, so that a benchmark can report
+ * server-side numbers (fsyncs, writes per fsync) measured over its run.
+ */
+public final class ServerMetricsProbe {
+
+    /** The engine's WAL fsync counter exported by tinykv-server. */
+    public static final String FSYNCS = "tinykv_engine_wal_fsyncs_total";
+    /** The engine's write-batch counter exported by tinykv-server. */
+    public static final String WRITES = "tinykv_engine_write_batches_total";
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI uri;
+
+    /** Creates a probe of {@code http://statusAddr/metrics}. */
+    public ServerMetricsProbe(final String statusAddr) {
+        this.uri = URI.create("http://" + statusAddr + "/metrics");
+    }
+
+    /**
+     * Fetches the page and returns its unlabelled samples by name.
+     *
+     * @throws IOException if the page cannot be fetched or does not answer 200
+     */
+    public Map<String, Double> scrape() throws IOException {
+        final HttpResponse<String> response;
+        try {
+            response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while fetching " + uri, e);
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException(uri + " answered HTTP " + response.statusCode());
+        }
+        return parse(response.body());
+    }
+
+    /** Parses the lines {@code name value} of a Prometheus text page; comments and labelled samples are skipped. */
+    static Map<String, Double> parse(final String text) {
+        final Map<String, Double> out = new HashMap<>();
+        for (String line : text.split("\n")) {
+            if (line.isEmpty() || line.startsWith("#") || line.indexOf('{') >= 0) {
+                continue;
+            }
+            final int space = line.indexOf(' ');
+            if (space <= 0) {
+                continue;
+            }
+            try {
+                out.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1).trim()));
+            } catch (NumberFormatException e) {
+                // not a sample line; skip it
+            }
+        }
+        return out;
+    }
+}

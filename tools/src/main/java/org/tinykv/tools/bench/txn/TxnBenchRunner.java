@@ -1,0 +1,162 @@
+package org.tinykv.tools.bench.txn;
+
+import com.google.protobuf.ByteString;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.tinykv.proto.tinykvpb.TinyKvGrpc.TinyKvBlockingStub;
+
+/**
+ * Runs the txn workload: {@code concurrency} client threads, each running read-modify-write transactions over
+ * {@code keysPerTxn} distinct random keys until the duration is over, retrying an aborted transaction with a new
+ * timestamp until it commits (its latency spans every attempt). Clients are spread round-robin over the stubs
+ * (connections). Prints one progress line per second.
+ */
+final class TxnBenchRunner {
+
+    /**
+     * What to run.
+     *
+     * @param keysPerTxn  distinct keys per transaction (1..keys)
+     * @param concurrency client threads
+     * @param warmup      unmeasured time first
+     * @param duration    measured time
+     * @param keys        the key space: keys {@code txnbench/000000000000 ..}
+     * @param lockTtl     the TTL of the locks written, in milliseconds
+     * @param seed        seeds each client's key choices (client i uses seed + i)
+     */
+    record Settings(int keysPerTxn, int concurrency, Duration warmup, Duration duration, long keys, long lockTtl,
+                    long seed) {
+    }
+
+    private final List<TinyKvBlockingStub> stubs;
+    private final TimestampSource tso;
+    private final Settings settings;
+    private final PrintStream progress;
+    private final LongSupplier nanoClock;
+    private final Recorder recorder = new Recorder(3);
+    private final LongAdder committed = new LongAdder();
+    private final LongAdder totalCommitted = new LongAdder();
+    private final LongAdder aborts = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder resolved = new LongAdder();
+    private volatile String lastError;
+
+    TxnBenchRunner(List<TinyKvBlockingStub> stubs, TimestampSource tso, Settings settings, PrintStream progress,
+                   LongSupplier nanoClock) {
+        this.stubs = stubs;
+        this.tso = tso;
+        this.settings = settings;
+        this.progress = progress;
+        this.nanoClock = nanoClock;
+    }
+
+    /** The last error message seen, or null. */
+    String lastError() {
+        return lastError;
+    }
+
+    /** The key of index {@code i}. */
+    static ByteString key(long i) {
+        return ByteString.copyFrom(String.format(Locale.ROOT, "txnbench/%012d", i), StandardCharsets.US_ASCII);
+    }
+
+    /** Runs the warmup and the measured phase and returns the result of the latter. */
+    TxnBenchResult run() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(settings.concurrency());
+        long start = nanoClock.getAsLong() + settings.warmup().toNanos();
+        long end = start + settings.duration().toNanos();
+        for (int c = 0; c < settings.concurrency(); c++) {
+            TxnClient client = new TxnClient(stubs.get(c % stubs.size()), tso, settings.lockTtl(), nanoClock);
+            SplittableRandom rnd = new SplittableRandom(settings.seed() + c);
+            Thread t = new Thread(() -> {
+                try {
+                    clientLoop(client, rnd, start, end);
+                } finally {
+                    resolved.add(client.locksResolved());
+                    done.countDown();
+                }
+            }, "txn-client-" + c);
+            t.setDaemon(true);
+            t.start();
+        }
+        if (!settings.warmup().isZero()) {
+            progress.printf(Locale.ROOT, "warming up for %ds (not measured)...%n", settings.warmup().toSeconds());
+            if (done.await(settings.warmup().toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new IllegalStateException("every client stopped during the warmup");
+            }
+            recorder.reset();
+        }
+        Histogram total = new Histogram(3);
+        long lastCount = 0;
+        long lastTick = nanoClock.getAsLong();
+        while (!done.await(1, TimeUnit.SECONDS)) {
+            Histogram interval = recorder.getIntervalHistogram();
+            total.add(interval);
+            long now = nanoClock.getAsLong();
+            long count = committed.sum();
+            progress.printf(Locale.ROOT, "[%5.1fs] txns/s=%.0f p50_us=%d p99_us=%d aborts=%d errors=%d%n",
+                (now - start) / 1e9, (count - lastCount) * 1e9 / Math.max(1, now - lastTick),
+                interval.getValueAtPercentile(50) / 1000, interval.getValueAtPercentile(99) / 1000, aborts.sum(),
+                errors.sum());
+            lastCount = count;
+            lastTick = now;
+        }
+        long elapsed = nanoClock.getAsLong() - start;
+        total.add(recorder.getIntervalHistogram());
+        return new TxnBenchResult(settings.keysPerTxn(), settings.concurrency(), committed.sum(), aborts.sum(),
+            errors.sum(), resolved.sum(), elapsed, total, totalCommitted.sum());
+    }
+
+    private void clientLoop(TxnClient client, SplittableRandom rnd, long measureStart, long end) {
+        while (nanoClock.getAsLong() < end) {
+            List<ByteString> keys = pickKeys(rnd);
+            long t0 = nanoClock.getAsLong();
+            boolean measured = t0 >= measureStart;
+            while (true) {
+                TxnClient.Outcome outcome = client.attempt(keys);
+                if (outcome == TxnClient.Outcome.COMMITTED) {
+                    totalCommitted.increment();
+                    if (measured) {
+                        committed.increment();
+                        recorder.recordValue(Math.max(0, nanoClock.getAsLong() - t0));
+                    }
+                    break;
+                }
+                if (measured) {
+                    (outcome == TxnClient.Outcome.ABORTED ? aborts : errors).increment();
+                }
+                if (outcome == TxnClient.Outcome.FAILED) {
+                    lastError = client.lastError();
+                }
+                if (nanoClock.getAsLong() >= end) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** {@code keysPerTxn} distinct keys, in key order. */
+    private List<ByteString> pickKeys(SplittableRandom rnd) {
+        TreeSet<Long> picked = new TreeSet<>();
+        while (picked.size() < settings.keysPerTxn()) {
+            picked.add(rnd.nextLong(settings.keys()));
+        }
+        List<ByteString> keys = new ArrayList<>(picked.size());
+        for (long i : picked) {
+            keys.add(key(i));
+        }
+        return keys;
+    }
+}

@@ -1,0 +1,139 @@
+package org.tinykv.tools.bench.txn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tinykv.proto.kvrpcpb.KvPair;
+import org.tinykv.proto.kvrpcpb.ScanRequest;
+import org.tinykv.proto.kvrpcpb.ScanResponse;
+import org.tinykv.proto.tinykvpb.TinyKvGrpc;
+import org.tinykv.server.HostPort;
+import org.tinykv.server.ServerConfig;
+import org.tinykv.server.TinyKvServer;
+import org.tinykv.tools.bench.TinyKvBench;
+
+/**
+ * Runs {@code tinykv-bench txn} briefly against an in-JVM standalone server on loopback: the command ends with a
+ * RESULT line, and a contended run through the runner leaves exactly one increment per committed transaction and
+ * key (no lost update, no partial commit), checked with a KvScan after the run.
+ */
+class TxnBenchTest {
+    private static final long SEED = Long.getLong("tools.txnbench.seed", System.nanoTime());
+    private static final Pattern RESULT = Pattern.compile("RESULT workload=txn keys_per_txn=(\\d+) concurrency=(\\d+)"
+        + " txns_per_sec=([0-9.]+) aborts=(\\d+) p50_us=(\\d+) p99_us=(\\d+) errors=(\\d+)");
+
+    @TempDir
+    static Path dir;
+    private static TinyKvServer server;
+    private static ManagedChannel channel;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TinyKvServer.start(ServerConfig.builder().path(dir).standalone(true)
+            .addr(HostPort.parse("127.0.0.1:0")).statusAddr(HostPort.parse("127.0.0.1:0")).build(), System::nanoTime);
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcAddress().getPort()).usePlaintext().build();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (channel != null) {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static String run(int expectedExit, String... args) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = TinyKvBench.commandLine().execute(args);
+        } finally {
+            System.setOut(saved);
+        }
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(expectedExit, code, out);
+        return out;
+    }
+
+    @Test
+    void commandEndsWithAResultLine() {
+        String out = run(0, "txn", "--addr=127.0.0.1:" + server.grpcAddress().getPort(), "--keys-per-txn=2",
+            "--concurrency=2", "--warmup=0", "--duration=1", "--keys=1000", "--seed=" + SEED);
+        Matcher m = RESULT.matcher(out);
+        assertTrue(m.find(), out);
+        assertEquals("2", m.group(1));
+        assertEquals("2", m.group(2));
+        assertTrue(Double.parseDouble(m.group(3)) > 0, out);
+        assertEquals("0", m.group(7), out);
+    }
+
+    @Test
+    void contendedIncrementsAreNeitherLostNorPartial() throws Exception {
+        long keys = 6;
+        int k = 3;
+        TxnBenchRunner.Settings settings = new TxnBenchRunner.Settings(k, 4, Duration.ZERO, Duration.ofSeconds(1),
+            keys, 3000, SEED);
+        TinyKvGrpc.TinyKvBlockingStub stub = TinyKvGrpc.newBlockingStub(channel);
+        LocalTimestampOracle tso = new LocalTimestampOracle(System::currentTimeMillis);
+        TxnBenchRunner runner = new TxnBenchRunner(List.of(stub), tso, settings,
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), System::nanoTime);
+        TxnBenchResult result = runner.run();
+        String msg = result.summary() + "\nlast error: " + runner.lastError() + "\nseed=" + SEED
+            + " (replay with -Dtools.txnbench.seed=" + SEED + ")";
+        System.out.println("contended run: " + msg);
+        assertTrue(result.committed() > 0, msg);
+        assertEquals(0, result.errors(), msg);
+        ScanResponse scan = stub.kvScan(ScanRequest.newBuilder().setStartKey(TxnBenchRunner.key(0))
+            .setLimit(100).setVersion(tso.next()).build());
+        long sum = 0;
+        for (KvPair p : scan.getPairsList()) {
+            assertTrue(!p.hasError(), "lock left behind: " + p + "; " + msg);
+            sum += ByteBuffer.wrap(p.getValue().toByteArray()).getLong();
+        }
+        assertEquals(result.totalCommitted() * k, sum, msg);
+    }
+
+    @Test
+    void badArgumentsAreUsageErrors() {
+        run(2, "txn", "--keys-per-txn=0");
+        run(2, "txn", "--keys=5", "--keys-per-txn=6");
+        run(2, "txn", "--concurrency=0");
+        run(2, "txn", "--duration=0");
+        run(2, "txn", "--lock-ttl=0");
+    }
+
+    @Test
+    void localOracleIsStrictlyIncreasingEvenWhenTheClockStalls() {
+        long[] now = {5_000};
+        LocalTimestampOracle tso = new LocalTimestampOracle(() -> now[0]);
+        long a = tso.next();
+        long b = tso.next();
+        now[0] = 4_000; // the clock goes back
+        long c = tso.next();
+        now[0] = 6_000;
+        long d = tso.next();
+        assertEquals(5_000L << 18, a);
+        assertTrue(a < b && b < c && c < d);
+        assertEquals(6_000L << 18, d);
+    }
+}
