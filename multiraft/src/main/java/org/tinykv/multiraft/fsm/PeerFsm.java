@@ -1,0 +1,29 @@
+package org.tinykv.multiraft.fsm;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.tinykv.multiraft.peer.Peer;
+
+/**
+ * A peer with its mailbox. The {@code scheduled} flag guarantees that at most one worker holds the peer: whoever
+ * flips it from false to true queues the fsm for a worker.
+ *
+ * <p>Thread-safety: the mailbox and flag are concurrent; the peer is touched only by the worker holding it.
+ */
+public final class PeerFsm {
+    final Peer peer;
+    final ConcurrentLinkedQueue<PeerMsg> mailbox = new ConcurrentLinkedQueue<>();
+    final AtomicBoolean scheduled = new AtomicBoolean();
+    /** A tick is in the mailbox: later ticks coalesce into it until the worker takes it. */
+    final AtomicBoolean tickPending = new AtomicBoolean();
+    volatile boolean stopped;
+
+    PeerFsm(final Peer peer) {
+        this.peer = peer;
+    }
+
+    /** The peer (only for the worker holding this fsm, or tests driving one thread). */
+    public Peer peer() {
+        return peer;
+    }
+}

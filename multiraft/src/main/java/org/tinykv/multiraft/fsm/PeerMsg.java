@@ -1,0 +1,23 @@
+package org.tinykv.multiraft.fsm;
+
+import org.tinykv.multiraft.peer.CmdCallback;
+import org.tinykv.proto.raft_cmdpb.RaftCmdRequest;
+import org.tinykv.proto.raft_serverpb.RaftMessage;
+
+/** What can be put into a peer's mailbox. */
+public sealed interface PeerMsg {
+
+    /** A raft message from another store. @param message the message */
+    record Raft(RaftMessage message) implements PeerMsg {
+    }
+
+    /** A command from a client. @param request the command @param callback its answer */
+    record Propose(RaftCmdRequest request, CmdCallback callback) implements PeerMsg {
+    }
+
+    /** One logical clock tick. */
+    record Tick() implements PeerMsg {
+        /** The shared instance. */
+        public static final Tick INSTANCE = new Tick();
+    }
+}

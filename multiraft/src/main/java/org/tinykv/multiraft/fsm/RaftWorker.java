@@ -1,0 +1,186 @@
+package org.tinykv.multiraft.fsm;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tinykv.lsm.Db;
+import org.tinykv.lsm.WriteBatch;
+import org.tinykv.lsm.WriteOptions;
+import org.tinykv.multiraft.peer.Peer;
+import org.tinykv.multiraft.region.RegionErrors;
+import org.tinykv.multiraft.transport.Transport;
+
+/**
+ * Drives peers: each round takes up to {@code maxBatch} peers with mail, feeds them their messages, proposals
+ * and ticks, collects their Readys into ONE raft-engine batch written with one fsync, then sends their messages
+ * and hands committed entries and confirmed reads to the apply router. The ticker worker also broadcasts a tick
+ * every {@code tickMillis} of its clock.
+ *
+ * <p>Thread-safety: {@link #doWork()} is called by one thread (its runner, or a test).
+ */
+public final class RaftWorker implements Agent {
+    private static final Logger LOG = LoggerFactory.getLogger(RaftWorker.class);
+    private static final int MAX_MSGS_PER_PEER = 4096;
+
+    private final String name;
+    private final Router router;
+    private final ApplyRouter applyRouter;
+    private final Db raftDb;
+    private final Transport transport;
+    private final EpochClock clock;
+    private final long tickMillis;
+    private final boolean ticker;
+    private final int maxBatch;
+    private final WriteBatch wb = new WriteBatch();
+    private final List<PeerFsm> batch = new ArrayList<>();
+    private final List<PeerFsm> persisted = new ArrayList<>();
+    private long nextTickAt;
+    private long rounds;
+    private long syncedWrites;
+
+    /**
+     * @param ticker     whether this worker broadcasts ticks (exactly one worker of a store should)
+     * @param tickMillis the tick interval in {@code clock} milliseconds
+     */
+    public RaftWorker(final String name, final Router router, final ApplyRouter applyRouter, final Db raftDb,
+                      final Transport transport, final EpochClock clock, final long tickMillis, final boolean ticker,
+                      final int maxBatch) {
+        this.name = name;
+        this.router = router;
+        this.applyRouter = applyRouter;
+        this.raftDb = raftDb;
+        this.transport = transport;
+        this.clock = clock;
+        this.tickMillis = tickMillis;
+        this.ticker = ticker;
+        this.maxBatch = maxBatch;
+        this.nextTickAt = clock.time() + tickMillis;
+    }
+
+    @Override
+    public int doWork() {
+        int work = 0;
+        if (ticker && clock.time() >= nextTickAt) {
+            router.broadcastTick();
+            nextTickAt = clock.time() + tickMillis;
+            work++;
+        }
+        PeerFsm f;
+        while (batch.size() < maxBatch && (f = router.poll()) != null) {
+            batch.add(f);
+        }
+        if (batch.isEmpty()) {
+            return work;
+        }
+        try {
+            for (final PeerFsm p : batch) {
+                if (!p.stopped) {
+                    guarded(p, () -> drain(p));
+                }
+            }
+            for (final PeerFsm p : batch) {
+                if (!p.stopped) {
+                    guarded(p, () -> {
+                        if (p.peer.handleReady(wb)) {
+                            persisted.add(p);
+                        }
+                    });
+                }
+            }
+            if (!wb.isEmpty()) {
+                raftDb.write(wb, WriteOptions.SYNC);
+                syncedWrites++;
+                wb.clear();
+            }
+            for (final PeerFsm p : persisted) {
+                if (!p.stopped) {
+                    guarded(p, () -> applyRouter.schedule(p.peer.postPersist(transport)));
+                }
+            }
+            rounds++;
+            return work + batch.size();
+        } catch (final IOException e) {
+            // fail-stop: the batch's peers advanced in memory past what is durable
+            for (final PeerFsm p : batch) {
+                p.peer.failAll(RegionErrors.other("raft engine write failed: " + e.getMessage()));
+                router.remove(p.peer.regionId());
+            }
+            throw new UncheckedIOException("raft engine write failed in " + name, e);
+        } finally {
+            for (final PeerFsm p : batch) {
+                router.release(p, hasMore(p));
+            }
+            batch.clear();
+            persisted.clear();
+            wb.clear();
+        }
+    }
+
+    private void drain(final PeerFsm f) {
+        final Peer peer = f.peer;
+        PeerMsg m;
+        int n = 0;
+        while (n++ < MAX_MSGS_PER_PEER && (m = f.mailbox.poll()) != null) {
+            if (m instanceof PeerMsg.Raft r) {
+                peer.step(r.message());
+            } else if (m instanceof PeerMsg.Propose p) {
+                peer.propose(p.request(), p.callback());
+            } else if (m instanceof PeerMsg.Tick) {
+                f.tickPending.set(false);
+                peer.tick();
+            }
+        }
+    }
+
+    private boolean hasMore(final PeerFsm f) {
+        if (f.stopped) {
+            return false;
+        }
+        try {
+            return f.peer.hasReady();
+        } catch (final RuntimeException e) {
+            stopPeer(f, e);
+            return false;
+        }
+    }
+
+    /** Runs {@code body} on the peer; anything unexpected stops that peer (its commands get an error). */
+    private void guarded(final PeerFsm f, final Runnable body) {
+        try {
+            body.run();
+        } catch (final RuntimeException e) {
+            stopPeer(f, e);
+        }
+    }
+
+    private void stopPeer(final PeerFsm f, final RuntimeException e) {
+        LOG.error("event=peer_failed worker={} peer=\"{}\"", name, f.peer, e);
+        router.remove(f.peer.regionId());
+        try {
+            f.peer.failAll(RegionErrors.other("peer failed: " + e.getMessage()));
+        } catch (final RuntimeException again) {
+            LOG.error("event=peer_fail_all_failed peer=\"{}\"", f.peer, again);
+        }
+    }
+
+    /** Rounds that did work (metrics, tests). */
+    public long rounds() {
+        return rounds;
+    }
+
+    /** Synced raft-engine writes done (one per round with appends). */
+    public long syncedWrites() {
+        return syncedWrites;
+    }
+
+
+    @Override
+    public String roleName() {
+        return name;
+    }
+}

@@ -1,0 +1,132 @@
+package org.tinykv.multiraft.fsm;
+
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.tinykv.multiraft.peer.Peer;
+import org.tinykv.multiraft.region.RegionErrors;
+import org.tinykv.proto.errorpb.Error;
+
+/**
+ * Region id → peer mailbox. {@link #send} enqueues a message and, if the peer was idle, queues it for the raft
+ * workers and wakes them. Only peers with mail are ever visited by a worker.
+ *
+ * <p>Thread-safety: safe.
+ */
+public final class Router {
+    private final ConcurrentHashMap<Long, PeerFsm> peers = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<PeerFsm> ready = new ConcurrentLinkedQueue<>();
+    private final List<WakeableIdleStrategy> waiters = new CopyOnWriteArrayList<>();
+
+    /**
+     * Registers {@code peer} (queued for a worker at once if raft already has work for it); throws
+     * IllegalStateException if its region already has one.
+     */
+    public PeerFsm register(final Peer peer) {
+        final PeerFsm f = new PeerFsm(peer);
+        if (peers.putIfAbsent(peer.regionId(), f) != null) {
+            throw new IllegalStateException("region " + peer.regionId() + " already has a peer");
+        }
+        if (peer.hasReady()) {
+            schedule(f);
+        }
+        return f;
+    }
+
+    /** Removes the region's peer (it is stopped: later mail is dropped). */
+    public void remove(final long regionId) {
+        final PeerFsm f = peers.remove(regionId);
+        if (f != null) {
+            f.stopped = true;
+        }
+    }
+
+    /** Delivers {@code msg} to the region's mailbox; false if the store has no peer of the region. */
+    public boolean send(final long regionId, final PeerMsg msg) {
+        final PeerFsm f = peers.get(regionId);
+        if (f == null || f.stopped) {
+            return false;
+        }
+        f.mailbox.add(msg);
+        schedule(f);
+        return true;
+    }
+
+    /** Puts a tick into every peer's mailbox (unless one is still waiting there: ticks do not pile up). */
+    public void broadcastTick() {
+        for (final PeerFsm f : peers.values()) {
+            if (f.tickPending.compareAndSet(false, true)) {
+                f.mailbox.add(PeerMsg.Tick.INSTANCE);
+                schedule(f);
+            }
+        }
+    }
+
+    /**
+     * Stops every peer: answers its waiting commands and the commands still in its mailbox with {@code error}.
+     * Requires: no worker runs any more (the store is shutting down).
+     */
+    public void stopAll(final Error error) {
+        for (final PeerFsm f : peers.values()) {
+            f.stopped = true;
+            f.peer.failAll(error);
+            PeerMsg m;
+            while ((m = f.mailbox.poll()) != null) {
+                if (m instanceof PeerMsg.Propose p) {
+                    p.callback().onDone(RegionErrors.errorResponse(error, 0), null);
+                }
+            }
+        }
+        peers.clear();
+    }
+
+    /** True if the store has a peer of {@code regionId}. */
+    public boolean contains(final long regionId) {
+        return peers.containsKey(regionId);
+    }
+
+    /** Number of registered peers. */
+    public int size() {
+        return peers.size();
+    }
+
+    /** The fsm of a region, or null (tests and the store's own thread only). */
+    public PeerFsm fsm(final long regionId) {
+        return peers.get(regionId);
+    }
+
+    /** Wakes {@code w} whenever a region gets work. */
+    public void addWaiter(final WakeableIdleStrategy w) {
+        waiters.add(w);
+    }
+
+    private void schedule(final PeerFsm f) {
+        if (f.scheduled.compareAndSet(false, true)) {
+            ready.add(f);
+            for (final WakeableIdleStrategy w : waiters) {
+                w.wake();
+            }
+        }
+    }
+
+    /** Takes the next peer with work, or null. The caller holds it until {@link #release}. */
+    PeerFsm poll() {
+        return ready.poll();
+    }
+
+    /** Gives back a held peer; requeues it if it still has work ({@code more}) or mail arrived meanwhile. */
+    void release(final PeerFsm f, final boolean more) {
+        if (f.stopped) {
+            return;
+        }
+        if (more) {
+            ready.add(f);
+            return;
+        }
+        f.scheduled.set(false);
+        if (!f.mailbox.isEmpty()) {
+            schedule(f);
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package org.tinykv.multiraft.peer;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import org.tinykv.lsm.Cf;
+import org.tinykv.lsm.WriteBatch;
+import org.tinykv.multiraft.region.RegionChecks;
+import org.tinykv.multiraft.region.RegionErrors;
+import org.tinykv.proto.eraftpb.Entry;
+import org.tinykv.proto.eraftpb.EntryType;
+import org.tinykv.proto.errorpb.Error;
+import org.tinykv.proto.metapb.Region;
+import org.tinykv.proto.raft_cmdpb.CmdType;
+import org.tinykv.proto.raft_cmdpb.DeleteResponse;
+import org.tinykv.proto.raft_cmdpb.GetResponse;
+import org.tinykv.proto.raft_cmdpb.PutResponse;
+import org.tinykv.proto.raft_cmdpb.RaftCmdRequest;
+import org.tinykv.proto.raft_cmdpb.RaftCmdResponse;
+import org.tinykv.proto.raft_cmdpb.RaftResponseHeader;
+import org.tinykv.proto.raft_cmdpb.Request;
+import org.tinykv.proto.raft_cmdpb.Response;
+import org.tinykv.proto.raft_cmdpb.SnapResponse;
+import org.tinykv.proto.raft_serverpb.RaftApplyState;
+
+/**
+ * Applies one region's committed entries to the kv engine, in order, writing the new {@link RaftApplyState} in
+ * the same batch as the data; answers the matching proposals (StaleCommand for proposals whose index was taken by
+ * another entry) and serves ReadIndex reads once their index is applied.
+ *
+ * <p>Thread-safety: confined to the apply worker's thread.
+ */
+public final class ApplyDelegate {
+    private final long regionId;
+    private Region region;
+    private RaftApplyState applyState;
+    private long appliedTerm;
+    private final ArrayDeque<ApplyTask.Read> pendingReads = new ArrayDeque<>();
+
+    /** A delegate starting from the persisted {@code applyState}. */
+    public ApplyDelegate(final Region region, final RaftApplyState applyState) {
+        this.regionId = region.getId();
+        this.region = region;
+        this.applyState = applyState;
+    }
+
+    /** The region id. */
+    public long regionId() {
+        return regionId;
+    }
+
+    /** The applied index (possibly not yet written). */
+    public long appliedIndex() {
+        return applyState.getAppliedIndex();
+    }
+
+    /** Handles one task; reads wait until {@link #serveReads} after the batch is written. */
+    public void handle(final ApplyTask task, final ApplyContext ctx) throws IOException {
+        if (task instanceof ApplyTask.Apply a) {
+            applyEntries(a, ctx);
+        } else if (task instanceof ApplyTask.Read r) {
+            pendingReads.addLast(r);
+        }
+    }
+
+    private void applyEntries(final ApplyTask.Apply task, final ApplyContext ctx) throws IOException {
+        final ArrayDeque<Proposal> proposals = new ArrayDeque<>(task.proposals());
+        for (final Entry e : task.entries()) {
+            if (e.getIndex() <= applyState.getAppliedIndex()) {
+                continue;
+            }
+            if (e.getIndex() != applyState.getAppliedIndex() + 1) {
+                throw new IllegalStateException("region " + regionId + ": apply gap, applied "
+                        + applyState.getAppliedIndex() + " next entry " + e.getIndex());
+            }
+            final Proposal mine = matchProposal(proposals, e, ctx);
+            final Result r = applyEntry(e, ctx);
+            applyState = applyState.toBuilder().setAppliedIndex(e.getIndex()).build();
+            appliedTerm = e.getTerm();
+            ctx.markDirty(this);
+            if (mine != null) {
+                final Result res = r;
+                ctx.afterWrite(() -> mine.callback().onDone(res.response(), res.snapshot()));
+            } else if (r.snapshot() != null) {
+                r.snapshot().close();
+            }
+        }
+        for (final Proposal p : proposals) {
+            ctx.afterWrite(() -> p.callback().onDone(RegionErrors.errorResponse(RegionErrors.staleCommand(),
+                    appliedTerm), null));
+        }
+    }
+
+    private Proposal matchProposal(final ArrayDeque<Proposal> proposals, final Entry e, final ApplyContext ctx) {
+        while (!proposals.isEmpty() && proposals.peekFirst().index() <= e.getIndex()) {
+            final Proposal p = proposals.pollFirst();
+            if (p.index() == e.getIndex() && p.term() == e.getTerm()) {
+                return p;
+            }
+            final long term = e.getTerm();
+            ctx.afterWrite(() -> p.callback().onDone(RegionErrors.errorResponse(RegionErrors.staleCommand(), term),
+                    null));
+        }
+        return null;
+    }
+
+    /** The outcome of one command. */
+    private record Result(RaftCmdResponse response, RegionSnapshot snapshot) {
+    }
+
+    private static final Result EMPTY = new Result(RaftCmdResponse.getDefaultInstance(), null);
+
+    private Result applyEntry(final Entry e, final ApplyContext ctx) throws IOException {
+        if (e.getEntryType() != EntryType.EntryNormal || e.getData().isEmpty()) {
+            return EMPTY;
+        }
+        final RaftCmdRequest req;
+        try {
+            req = RaftCmdRequest.parseFrom(e.getData());
+        } catch (final InvalidProtocolBufferException ex) {
+            throw new IllegalStateException("region " + regionId + ": unparsable command at index " + e.getIndex(),
+                    ex);
+        }
+        if (req.hasAdminRequest()) {
+            return new Result(RegionErrors.errorResponse(RegionErrors.other("admin command "
+                    + req.getAdminRequest().getCmdType() + " is not supported yet"), e.getTerm()), null);
+        }
+        return execute(req, e.getTerm(), ctx, true);
+    }
+
+    /**
+     * Runs the requests of {@code req} against the engine: writes go into the context's batch, reads first flush
+     * it. Validation (epoch, keys, column families) fails the whole command before anything is written.
+     */
+    private Result execute(final RaftCmdRequest req, final long term, final ApplyContext ctx,
+                           final boolean allowWrites) throws IOException {
+        final Error err = validate(req, allowWrites);
+        if (err != null) {
+            return new Result(RegionErrors.errorResponse(err, term), null);
+        }
+        final RaftCmdResponse.Builder resp = RaftCmdResponse.newBuilder()
+                .setHeader(RaftResponseHeader.newBuilder().setCurrentTerm(term));
+        final WriteBatch wb = ctx.writeBatch();
+        RegionSnapshot snap = null;
+        for (final Request r : req.getRequestsList()) {
+            switch (r.getCmdType()) {
+                case Put -> {
+                    wb.put(cfOf(r.getPut().getCf()), Keys.dataKey(r.getPut().getKey().toByteArray()),
+                            r.getPut().getValue().toByteArray());
+                    resp.addResponses(Response.newBuilder().setCmdType(CmdType.Put)
+                            .setPut(PutResponse.getDefaultInstance()));
+                }
+                case Delete -> {
+                    wb.delete(cfOf(r.getDelete().getCf()), Keys.dataKey(r.getDelete().getKey().toByteArray()));
+                    resp.addResponses(Response.newBuilder().setCmdType(CmdType.Delete)
+                            .setDelete(DeleteResponse.getDefaultInstance()));
+                }
+                case Get -> {
+                    ctx.flush();
+                    final byte[] v = ctx.kvDb().get(cfOf(r.getGet().getCf()),
+                            Keys.dataKey(r.getGet().getKey().toByteArray()));
+                    final GetResponse.Builder g = GetResponse.newBuilder();
+                    if (v != null) {
+                        g.setValue(ByteString.copyFrom(v));
+                    }
+                    resp.addResponses(Response.newBuilder().setCmdType(CmdType.Get).setGet(g));
+                }
+                case Snap -> {
+                    ctx.flush();
+                    if (snap == null) {
+                        snap = new RegionSnapshot(ctx.kvDb(), ctx.kvDb().getSnapshot(), region);
+                    }
+                    resp.addResponses(Response.newBuilder().setCmdType(CmdType.Snap)
+                            .setSnap(SnapResponse.newBuilder().setRegion(region)));
+                }
+                default -> throw new IllegalStateException("validated command type " + r.getCmdType());
+            }
+        }
+        return new Result(resp.build(), snap);
+    }
+
+    private Error validate(final RaftCmdRequest req, final boolean allowWrites) {
+        final Error epochErr = RegionChecks.checkRegionEpoch(req, region, true);
+        if (epochErr != null) {
+            return epochErr;
+        }
+        for (final Request r : req.getRequestsList()) {
+            final Error e = validateRequest(r, allowWrites);
+            if (e != null) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** Checks one request's type, column family and key; null if fine. */
+    static Error validateRequest(final Request r, final boolean allowWrites, final Region region) {
+        final String cf;
+        final ByteString key;
+        switch (r.getCmdType()) {
+            case Get -> {
+                cf = r.getGet().getCf();
+                key = r.getGet().getKey();
+            }
+            case Put -> {
+                cf = r.getPut().getCf();
+                key = r.getPut().getKey();
+            }
+            case Delete -> {
+                cf = r.getDelete().getCf();
+                key = r.getDelete().getKey();
+            }
+            case Snap -> {
+                return null;
+            }
+            default -> {
+                return RegionErrors.other("invalid command type " + r.getCmdType());
+            }
+        }
+        if (!allowWrites && r.getCmdType() != CmdType.Get) {
+            return RegionErrors.other("write request " + r.getCmdType() + " in a read-only command");
+        }
+        if (cfOf(cf) == null) {
+            return RegionErrors.other("unknown column family '" + cf + "'");
+        }
+        return RegionChecks.checkKeyInRegion(key.toByteArray(), region);
+    }
+
+    private Error validateRequest(final Request r, final boolean allowWrites) {
+        return validateRequest(r, allowWrites, region);
+    }
+
+    /** The data column family named {@code name} ("" = default), or null if unknown or not a data family. */
+    static Cf cfOf(final String name) {
+        if (name.isEmpty()) {
+            return Cf.DEFAULT;
+        }
+        final Cf cf = Cf.fromName(name);
+        return cf == Keys.META_CF ? null : cf;
+    }
+
+    /**
+     * Serves the pending reads whose read index is applied and written. Requires: the context's batch was
+     * flushed since the last apply.
+     */
+    public void serveReads(final ApplyContext ctx) throws IOException {
+        final Iterator<ApplyTask.Read> it = pendingReads.iterator();
+        while (it.hasNext()) {
+            final ApplyTask.Read r = it.next();
+            if (r.readIndex() > applyState.getAppliedIndex()) {
+                break;
+            }
+            it.remove();
+            final Result res = execute(r.request(), r.term(), ctx, false);
+            r.callback().onDone(res.response(), res.snapshot());
+        }
+    }
+
+    /** True if reads wait for a later index. */
+    public boolean hasPendingReads() {
+        return !pendingReads.isEmpty();
+    }
+
+    /** Adds the apply state to {@code wb}. */
+    void writeApplyState(final WriteBatch wb) {
+        wb.put(Keys.META_CF, Keys.applyStateKey(regionId), applyState.toByteArray());
+    }
+
+    /** Answers every pending read with {@code error} (the region is going away or the store stops). */
+    public void failReads(final Error error) {
+        for (final ApplyTask.Read r : pendingReads) {
+            r.callback().onDone(RegionErrors.errorResponse(error, r.term()), null);
+        }
+        pendingReads.clear();
+    }
+
+    /** The region as the apply side knows it. */
+    public Region region() {
+        return region;
+    }
+}

@@ -1,0 +1,331 @@
+package org.tinykv.multiraft.peer;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.tinykv.lsm.WriteBatch;
+import org.tinykv.multiraft.operation.read.PendingReads;
+import org.tinykv.multiraft.region.RegionChecks;
+import org.tinykv.multiraft.region.RegionErrors;
+import org.tinykv.multiraft.transport.Transport;
+import org.tinykv.proto.eraftpb.Entry;
+import org.tinykv.proto.eraftpb.Message;
+import org.tinykv.proto.errorpb.Error;
+import org.tinykv.proto.metapb.Region;
+import org.tinykv.proto.raft_cmdpb.AdminCmdType;
+import org.tinykv.proto.raft_cmdpb.AdminResponse;
+import org.tinykv.proto.raft_cmdpb.CmdType;
+import org.tinykv.proto.raft_cmdpb.RaftCmdRequest;
+import org.tinykv.proto.raft_cmdpb.RaftCmdResponse;
+import org.tinykv.proto.raft_cmdpb.RaftResponseHeader;
+import org.tinykv.proto.raft_cmdpb.Request;
+import org.tinykv.proto.raft_cmdpb.TransferLeaderResponse;
+import org.tinykv.proto.raft_serverpb.RaftMessage;
+import org.tinykv.raft.RaftConfig;
+import org.tinykv.raft.RawNode;
+import org.tinykv.raft.ReadState;
+import org.tinykv.raft.Ready;
+import org.tinykv.raft.StateRole;
+import org.tinykv.raft.Status;
+
+/**
+ * One replica of a region on this store: its {@link RawNode}, its {@link PeerStorage} and the commands waiting
+ * for raft. It knows nothing of threads; a worker drives it through the round
+ * {@link #handleReady(WriteBatch)} → write the batch (synced) → {@link #postPersist(Transport)}, which sends the
+ * messages, returns the work for the apply side, and advances raft.
+ *
+ * <p>Writes are proposed to the log and answered by the apply side (matched by index and term). Read-only
+ * commands (Get/Snap) go through ReadIndex and are never written to the log.
+ *
+ * <p>Thread-safety: confined to one thread at a time.
+ */
+public final class Peer {
+    private final long storeId;
+    private final long regionId;
+    private final org.tinykv.proto.metapb.Peer meta;
+    private final PeerStorage storage;
+    private final RawNode raft;
+    private final ArrayDeque<Proposal> proposals = new ArrayDeque<>();
+    private final PendingReads<PendingRead> reads;
+    private long leaderId;
+    private StateRole role = StateRole.FOLLOWER;
+    private Ready outstanding;
+
+    /** A read waiting for ReadIndex. */
+    private record PendingRead(RaftCmdRequest request, CmdCallback callback, long term) {
+    }
+
+    /**
+     * Creates the peer of {@code storage}'s region on {@code storeId}.
+     *
+     * @throws IllegalArgumentException if the region has no peer on this store
+     */
+    public Peer(final long storeId, final PeerStorage storage, final PeerConfig cfg) {
+        this.storeId = storeId;
+        this.storage = storage;
+        this.regionId = storage.regionId();
+        this.meta = RegionChecks.findPeer(storage.region(), storeId);
+        if (meta == null) {
+            throw new IllegalArgumentException("region " + regionId + " has no peer on store " + storeId);
+        }
+        final RaftConfig rc = RaftConfig.builder(meta.getId()).electionTick(cfg.electionTick())
+                .heartbeatTick(cfg.heartbeatTick()).applied(storage.appliedIndexAtLoad())
+                .maxSizePerMsg(cfg.maxSizePerMsg()).maxInflightMsgs(cfg.maxInflightMsgs()).checkQuorum(true)
+                .preVote(true).seed(cfg.seed() * 31 + meta.getId()).build();
+        this.raft = new RawNode(rc, storage);
+        this.reads = new PendingReads<>(cfg.readTimeoutTicks(), meta.getId());
+    }
+
+    /** The region id. */
+    public long regionId() {
+        return regionId;
+    }
+
+    /** This peer's meta. */
+    public org.tinykv.proto.metapb.Peer meta() {
+        return meta;
+    }
+
+    /** The region meta. */
+    public Region region() {
+        return storage.region();
+    }
+
+    /** The storage (tests, tools). */
+    public PeerStorage storage() {
+        return storage;
+    }
+
+    /** True if this peer is the leader. */
+    public boolean isLeader() {
+        return role == StateRole.LEADER;
+    }
+
+    /** The known leader's peer id, 0 if unknown. */
+    public long leaderId() {
+        return leaderId;
+    }
+
+    /** The raft status (term, commit, applied, last index). */
+    public Status status() {
+        return raft.status();
+    }
+
+    /** Number of writes waiting to be applied (metrics, tests). */
+    public int pendingProposals() {
+        return proposals.size();
+    }
+
+    /** Advances logical time one tick; answers ReadIndex requests that timed out with StaleCommand. */
+    public void tick() {
+        raft.tick();
+        for (final PendingRead r : reads.tick()) {
+            r.callback().onDone(RegionErrors.errorResponse(RegionErrors.staleCommand(), r.term()), null);
+        }
+    }
+
+    /** Starts an election now (bootstrap helpers and tests). */
+    public void campaign() {
+        raft.campaign();
+    }
+
+    /** Feeds a raft message from another peer. Returns false if it was not for this peer and was dropped. */
+    public boolean step(final RaftMessage msg) {
+        if (msg.getToPeer().getId() != meta.getId() || msg.getRegionId() != regionId) {
+            return false;
+        }
+        return raft.step(msg.getMessage());
+    }
+
+    /**
+     * Proposes a command. Errors are answered through {@code cb} right away: StoreNotMatch, NotLeader (with the
+     * leader if known), peer mismatch, StaleCommand for an old term, EpochNotMatch, KeyNotInRegion.
+     */
+    public void propose(final RaftCmdRequest req, final CmdCallback cb) {
+        final long term = raft.status().hardState().getTerm();
+        Error err = RegionChecks.checkStoreId(req, storeId);
+        if (err == null && !isLeader()) {
+            err = RegionErrors.notLeader(regionId, RegionChecks.findPeerById(region(), leaderId));
+        }
+        if (err == null) {
+            err = RegionChecks.checkPeerAndTerm(req, meta.getId(), term);
+        }
+        if (err == null) {
+            err = RegionChecks.checkRegionEpoch(req, region(), true);
+        }
+        if (err == null && !req.hasAdminRequest()) {
+            err = checkRequests(req);
+        }
+        if (err != null) {
+            cb.onDone(RegionErrors.errorResponse(err, term), null);
+            return;
+        }
+        if (req.hasAdminRequest()) {
+            proposeAdmin(req, cb, term);
+        } else if (isReadOnly(req)) {
+            raft.readIndex(reads.add(new PendingRead(req, cb, term)));
+        } else {
+            final long index = raft.status().lastIndex() + 1;
+            if (!raft.propose(req.toByteString()) || raft.status().lastIndex() != index) {
+                cb.onDone(RegionErrors.errorResponse(RegionErrors.notLeader(regionId, null), term), null);
+                return;
+            }
+            // proposals queued at this index or later were truncated from this leader's log: they can never commit
+            while (!proposals.isEmpty() && proposals.peekLast().index() >= index) {
+                final Proposal stale = proposals.pollLast();
+                stale.callback().onDone(RegionErrors.errorResponse(RegionErrors.staleCommand(), term), null);
+            }
+            proposals.addLast(new Proposal(index, raft.status().hardState().getTerm(), cb));
+        }
+    }
+
+    private Error checkRequests(final RaftCmdRequest req) {
+        if (req.getRequestsCount() == 0) {
+            return RegionErrors.other("empty command");
+        }
+        final boolean readOnly = isReadOnly(req);
+        for (final Request r : req.getRequestsList()) {
+            final Error e = ApplyDelegate.validateRequest(r, true, region());
+            if (e != null) {
+                return e;
+            }
+            if (!readOnly && r.getCmdType() == CmdType.Snap) {
+                return RegionErrors.other("Snap mixed with writes in one command");
+            }
+        }
+        return null;
+    }
+
+    private static boolean isReadOnly(final RaftCmdRequest req) {
+        for (final Request r : req.getRequestsList()) {
+            if (r.getCmdType() != CmdType.Get && r.getCmdType() != CmdType.Snap) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void proposeAdmin(final RaftCmdRequest req, final CmdCallback cb, final long term) {
+        if (req.getAdminRequest().getCmdType() == AdminCmdType.TransferLeader) {
+            raft.transferLeader(req.getAdminRequest().getTransferLeader().getPeer().getId());
+            cb.onDone(RaftCmdResponse.newBuilder().setHeader(RaftResponseHeader.newBuilder().setCurrentTerm(term))
+                    .setAdminResponse(AdminResponse.newBuilder().setCmdType(AdminCmdType.TransferLeader)
+                            .setTransferLeader(TransferLeaderResponse.getDefaultInstance())).build(), null);
+            return;
+        }
+        cb.onDone(RegionErrors.errorResponse(RegionErrors.other("admin command "
+                + req.getAdminRequest().getCmdType() + " is not supported yet"), term), null);
+    }
+
+    /** True if raft has work for {@link #handleReady}. */
+    public boolean hasReady() {
+        return outstanding == null && raft.hasReady();
+    }
+
+    /**
+     * Takes raft's Ready and adds its log appends and hard state to {@code raftWb}. Returns false if there was
+     * nothing to do. Requires: the previous round finished with {@link #postPersist}.
+     */
+    public boolean handleReady(final WriteBatch raftWb) {
+        if (outstanding != null) {
+            throw new IllegalStateException("region " + regionId + ": previous Ready not finished");
+        }
+        if (!raft.hasReady()) {
+            return false;
+        }
+        final Ready rd = raft.ready();
+        if (rd.snapshot() != null && rd.snapshot().getMetadata().getIndex() > 0) {
+            throw new IllegalStateException("region " + regionId + ": snapshots are not supported yet");
+        }
+        storage.append(rd.entries(), raftWb);
+        if (rd.hardState() != null) {
+            storage.setHardState(rd.hardState());
+        }
+        if (rd.hardState() != null || !rd.entries().isEmpty()) {
+            storage.writeRaftState(raftWb);
+        }
+        outstanding = rd;
+        return true;
+    }
+
+    /**
+     * After the batch filled by {@link #handleReady} is durable: sends the messages, collects the work for the
+     * apply side (committed entries with their proposals, confirmed reads) and advances raft.
+     */
+    public List<ApplyTask> postPersist(final Transport transport) {
+        final Ready rd = outstanding;
+        if (rd == null) {
+            return List.of();
+        }
+        outstanding = null;
+        if (rd.softState() != null) {
+            onRoleChange(rd.softState().lead(), rd.softState().role());
+        }
+        for (final Message m : rd.messages()) {
+            send(transport, m);
+        }
+        final List<ApplyTask> tasks = new ArrayList<>(2);
+        if (!rd.committedEntries().isEmpty()) {
+            final List<Entry> ents = rd.committedEntries();
+            final long last = ents.get(ents.size() - 1).getIndex();
+            final List<Proposal> ps = new ArrayList<>();
+            while (!proposals.isEmpty() && proposals.peekFirst().index() <= last) {
+                ps.add(proposals.pollFirst());
+            }
+            tasks.add(new ApplyTask.Apply(regionId, ents, ps));
+        }
+        for (final ReadState rs : rd.readStates()) {
+            final PendingRead r = reads.take(rs.context());
+            if (r != null) {
+                tasks.add(new ApplyTask.Read(regionId, rs.index(), r.term(), r.request(), r.callback()));
+            }
+        }
+        raft.advance(rd);
+        return tasks;
+    }
+
+    private void onRoleChange(final long lead, final StateRole newRole) {
+        final boolean wasLeader = role == StateRole.LEADER;
+        leaderId = lead;
+        role = newRole;
+        if (wasLeader && newRole != StateRole.LEADER) {
+            for (final PendingRead r : reads.clear()) {
+                r.callback().onDone(RegionErrors.errorResponse(RegionErrors.staleCommand(), r.term()), null);
+            }
+        }
+    }
+
+    private void send(final Transport transport, final Message m) {
+        final org.tinykv.proto.metapb.Peer to = RegionChecks.findPeerById(region(), m.getTo());
+        if (to == null) {
+            return;
+        }
+        final Region r = region();
+        transport.send(RaftMessage.newBuilder().setRegionId(regionId).setFromPeer(meta).setToPeer(to)
+                .setRegionEpoch(r.getRegionEpoch()).setStartKey(r.getStartKey()).setEndKey(r.getEndKey())
+                .setMessage(m).build());
+    }
+
+    /** Answers every waiting command with {@code error} (the peer is being stopped). */
+    public void failAll(final Error error) {
+        long term;
+        try {
+            term = raft.status().hardState().getTerm();
+        } catch (final RuntimeException e) {
+            term = 0;
+        }
+        for (final Proposal p : proposals) {
+            p.callback().onDone(RegionErrors.errorResponse(error, term), null);
+        }
+        proposals.clear();
+        for (final PendingRead r : reads.clear()) {
+            r.callback().onDone(RegionErrors.errorResponse(error, term), null);
+        }
+    }
+
+    /** A context-free id for logs. */
+    @Override
+    public String toString() {
+        return "peer " + meta.getId() + " of region " + regionId + " on store " + storeId;
+    }
+}

@@ -1,0 +1,239 @@
+package org.tinykv.multiraft.store;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.EpochClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tinykv.lsm.DbIterator;
+import org.tinykv.lsm.ReadOptions;
+import org.tinykv.multiraft.fsm.ApplyRouter;
+import org.tinykv.multiraft.fsm.ApplyWorker;
+import org.tinykv.multiraft.fsm.PeerMsg;
+import org.tinykv.multiraft.fsm.RaftWorker;
+import org.tinykv.multiraft.fsm.Router;
+import org.tinykv.multiraft.fsm.WakeableIdleStrategy;
+import org.tinykv.multiraft.peer.ApplyDelegate;
+import org.tinykv.multiraft.peer.CmdCallback;
+import org.tinykv.multiraft.peer.Keys;
+import org.tinykv.multiraft.peer.Peer;
+import org.tinykv.multiraft.peer.PeerStorage;
+import org.tinykv.multiraft.region.RegionChecks;
+import org.tinykv.multiraft.region.RegionErrors;
+import org.tinykv.multiraft.transport.Transport;
+import org.tinykv.proto.raft_cmdpb.RaftCmdRequest;
+import org.tinykv.proto.raft_serverpb.PeerState;
+import org.tinykv.proto.raft_serverpb.RaftApplyState;
+import org.tinykv.proto.raft_serverpb.RaftMessage;
+import org.tinykv.proto.raft_serverpb.RegionLocalState;
+import org.tinykv.wal.CorruptionException;
+import org.tinykv.wal.fs.FileSystem;
+
+/**
+ * A store: its two engines on {@code <dir>/kv} and {@code <dir>/raft}, its peers (loaded from their
+ * RegionLocalState on open), the router and the raft/apply workers. The server calls {@link #propose} for every
+ * command and {@link #onRaftMessage} for every message from another store.
+ *
+ * <p>Workers run either on their own threads ({@link #start()}) or are driven by the caller through
+ * {@link #doWork()} (deterministic tests); never both.
+ *
+ * <p>Thread-safety: {@link #propose} and {@link #onRaftMessage} are safe from any thread.
+ */
+public final class Store implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+
+    private final long storeId;
+    private final Engines engines;
+    private final Closeable dirLock;
+    private final Router router = new Router();
+    private final ApplyRouter applyRouter = new ApplyRouter();
+    private final List<Agent> agents = new ArrayList<>();
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private final StoreConfig cfg;
+
+    private Store(final long storeId, final Engines engines, final Closeable dirLock, final StoreConfig cfg) {
+        this.storeId = storeId;
+        this.engines = engines;
+        this.dirLock = dirLock;
+        this.cfg = cfg;
+    }
+
+    /**
+     * Opens a bootstrapped store: takes {@code <dir>/LOCK}, opens the engines, loads every Normal region with a
+     * peer on this store, and creates (but does not start) the workers.
+     *
+     * @throws IOException if the dir is not bootstrapped, is locked, or its meta is corrupt
+     */
+    public static Store open(final FileSystem fs, final Path dir, final StoreConfig cfg, final Transport transport,
+                             final EpochClock clock) throws IOException {
+        fs.createDirectories(dir);
+        final Closeable lock = fs.lock(dir.resolve("LOCK"));
+        Engines engines = null;
+        try {
+            engines = Engines.open(fs, dir, cfg);
+            final byte[] ident = engines.kv().get(Keys.META_CF, Keys.storeIdentKey());
+            if (ident == null) {
+                throw new IOException(dir + " is not bootstrapped (no store ident)");
+            }
+            final Store s = new Store(Bootstrap.parseIdent(ident, dir).getStoreId(), engines, lock, cfg);
+            s.loadPeers(dir);
+            s.createWorkers(transport, clock);
+            return s;
+        } catch (final IOException | RuntimeException e) {
+            if (engines != null) {
+                engines.close();
+            }
+            lock.close();
+            throw e;
+        }
+    }
+
+    private void loadPeers(final Path dir) throws IOException {
+        final ReadOptions ro = ReadOptions.builder().lowerBound(Keys.regionMetaMinKey())
+                .upperBound(Keys.regionMetaMaxKey()).build();
+        final List<RegionLocalState> states = new ArrayList<>();
+        try (DbIterator it = engines.kv().newIterator(ro, Keys.META_CF)) {
+            for (it.seekToFirst(); it.valid(); it.next()) {
+                try {
+                    states.add(RegionLocalState.parseFrom(it.value()));
+                } catch (final InvalidProtocolBufferException e) {
+                    throw new CorruptionException(dir.resolve("kv").toString(), 0, "bad region state of region "
+                            + Keys.regionIdOfMetaKey(it.key()) + ": " + e.getMessage());
+                }
+            }
+        }
+        for (final RegionLocalState st : states) {
+            if (st.getState() != PeerState.Normal || RegionChecks.findPeer(st.getRegion(), storeId) == null) {
+                continue;
+            }
+            final long regionId = st.getRegion().getId();
+            final PeerStorage ps = PeerStorage.load(regionId, engines.kv(), engines.raft());
+            final RaftApplyState as = RaftApplyState.parseFrom(
+                    engines.kv().get(Keys.META_CF, Keys.applyStateKey(regionId)));
+            final Peer peer = new Peer(storeId, ps, cfg.peer().withSeed(cfg.peer().seed() * 1_000_003L + storeId));
+            if (st.getRegion().getPeersCount() == 1) {
+                peer.campaign();
+            }
+            router.register(peer);
+            applyRouter.register(new ApplyDelegate(st.getRegion(), as));
+            LOG.info("event=peer_loaded store={} region={} applied={} last_index={}", storeId, regionId,
+                    as.getAppliedIndex(), ps.lastIndex());
+        }
+    }
+
+    private void createWorkers(final Transport transport, final EpochClock clock) {
+        for (int i = 0; i < cfg.raftWorkers(); i++) {
+            agents.add(new RaftWorker("raft-" + storeId + "-" + i, router, applyRouter, engines.raft(), transport,
+                    clock, cfg.tickMillis(), i == 0, cfg.maxBatch()));
+        }
+        for (int i = 0; i < cfg.applyWorkers(); i++) {
+            agents.add(new ApplyWorker("apply-" + storeId + "-" + i, applyRouter, engines.kv(), cfg.maxBatch()));
+        }
+    }
+
+    /** This store's id. */
+    public long storeId() {
+        return storeId;
+    }
+
+    /** The engines (the server's standalone reads, tools, tests). */
+    public Engines engines() {
+        return engines;
+    }
+
+    /** The router (tests). */
+    public Router router() {
+        return router;
+    }
+
+    /** The raft workers (metrics, tests). */
+    public List<RaftWorker> raftWorkers() {
+        final List<RaftWorker> out = new ArrayList<>();
+        for (final Agent a : agents) {
+            if (a instanceof RaftWorker w) {
+                out.add(w);
+            }
+        }
+        return out;
+    }
+
+    /** Starts one thread per worker. */
+    public synchronized void start() {
+        if (!runners.isEmpty()) {
+            throw new IllegalStateException("store " + storeId + " already started");
+        }
+        for (final Agent a : agents) {
+            final WakeableIdleStrategy idle = new WakeableIdleStrategy(cfg.tickMillis());
+            if (a instanceof RaftWorker) {
+                router.addWaiter(idle);
+            } else {
+                applyRouter.addWaiter(idle);
+            }
+            final AgentRunner r = new AgentRunner(idle, t -> LOG.error("event=worker_error store={}", storeId, t),
+                    null, a);
+            runners.add(r);
+            AgentRunner.startOnThread(r);
+        }
+    }
+
+    /** Runs one round of every worker on the calling thread; returns the work done. */
+    public int doWork() {
+        int n = 0;
+        for (final Agent a : agents) {
+            try {
+                n += a.doWork();
+            } catch (final Exception e) {
+                throw new IllegalStateException("store " + storeId + " worker " + a.roleName() + " failed", e);
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Routes a command to the region's peer; answers RegionNotFound through {@code cb} if this store has none.
+     * The callback runs on a worker thread.
+     */
+    public void propose(final RaftCmdRequest req, final CmdCallback cb) {
+        final long regionId = req.getHeader().getRegionId();
+        if (!router.send(regionId, new PeerMsg.Propose(req, cb))) {
+            cb.onDone(RegionErrors.errorResponse(RegionErrors.regionNotFound(regionId), 0), null);
+        }
+    }
+
+    /**
+     * Accepts a raft message from another store. Messages for other stores or unknown regions are dropped
+     * (creating peers on demand comes with conf change).
+     */
+    public void onRaftMessage(final RaftMessage msg) {
+        if (msg.getToPeer().getStoreId() != storeId) {
+            return;
+        }
+        router.send(msg.getRegionId(), new PeerMsg.Raft(msg));
+    }
+
+    /**
+     * Stops the workers, answers every command still waiting with an error (a write may or may not have been
+     * applied), and closes the engines.
+     */
+    @Override
+    public synchronized void close() throws IOException {
+        for (final AgentRunner r : runners) {
+            r.close();
+        }
+        runners.clear();
+        final org.tinykv.proto.errorpb.Error closing = RegionErrors.other("store " + storeId + " is closing");
+        router.stopAll(closing);
+        applyRouter.stopAll(closing);
+        try {
+            engines.close();
+        } finally {
+            dirLock.close();
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package org.tinykv.multiraft.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.tinykv.multiraft.cluster.RegisterChecker.Kind;
+import org.tinykv.multiraft.cluster.RegisterChecker.Op;
+import org.tinykv.proto.errorpb.Error;
+import org.tinykv.proto.raft_cmdpb.RaftCmdResponse;
+import org.tinykv.proto.raft_cmdpb.Request;
+
+/**
+ * Concurrent clients against a 3-store cluster under message loss, delay, duplication, leader isolation,
+ * partitions, clean restarts and machine crashes (unsynced data lost), with 64 KiB memtables so that both engines flush and compact; every key's
+ * history must be linearizable and the replicas must converge.
+ * Replay one case with {@code -Dmultiraft.seed=N}; run more with {@code -Dmultiraft.sim.seeds=N}.
+ */
+@Timeout(600)
+class LinearizabilitySimTest {
+    private static final int STEPS = 2500;
+    private static final int CLIENTS = 3;
+    private static final String[] KEYS = {"a", "b", "c"};
+    private static final int OP_TIMEOUT_STEPS = 400;
+
+    /** {@code -Dmultiraft.seed=N} replays one case; {@code -Dmultiraft.sim.seeds=N} runs seeds 1..N. */
+    static long[] seeds() {
+        final Long one = Long.getLong("multiraft.seed");
+        if (one != null) {
+            return new long[] {one};
+        }
+        final int n = Integer.getInteger("multiraft.sim.seeds", 3);
+        final long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = i + 1;
+        }
+        return out;
+    }
+
+    /** A client with at most one command in flight. */
+    private static final class Client {
+        long target = 1;
+        TestCluster.Call pending;
+        Kind kind;
+        String key;
+        String value;
+        long call;
+        int counter;
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void historiesAreLinearizable(final long seed) throws IOException {
+        System.out.println("LinearizabilitySimTest seed=" + seed);
+        final SplittableRandom rnd = new SplittableRandom(seed ^ 0x9e3779b97f4a7c15L);
+        final Map<String, List<Op>> history = new HashMap<>();
+        for (final String k : KEYS) {
+            history.put(k, new ArrayList<>());
+        }
+        try (TestCluster c = new TestCluster(3, seed, 64 << 10)) {
+            c.transport.setDropRate(0.05);
+            c.transport.setDelay(0.2, 60);
+            c.transport.setDuplicateRate(0.05);
+            final List<Client> clients = new ArrayList<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                final Client cl = new Client();
+                cl.target = 1 + i;
+                clients.add(cl);
+            }
+            long healAt = -1;
+            long downStore = 0;
+            long restartAt = -1;
+            for (int step = 0; step < STEPS; step++) {
+                if (step > 0 && step % 300 == 0) {
+                    final int event = rnd.nextInt(5);
+                    final long victim = 1 + rnd.nextInt(3);
+                    if (event == 0 && c.leaderStore() != 0) {
+                        c.transport.isolate(c.leaderStore());
+                        healAt = step + 150 + rnd.nextInt(150);
+                    } else if (event == 1 && downStore == 0) {
+                        downStore = victim;
+                        c.crashStore(downStore);
+                        restartAt = step + 100 + rnd.nextInt(150);
+                    } else if (event == 2 && downStore == 0) {
+                        downStore = victim;
+                        c.stopStore(downStore);
+                        restartAt = step + 50 + rnd.nextInt(100);
+                    } else if (event == 3) {
+                        c.transport.partition(java.util.Set.of(victim), java.util.Set.of(1 + victim % 3,
+                                1 + (victim + 1) % 3));
+                        healAt = step + 100 + rnd.nextInt(200);
+                    }
+                }
+                if (step == healAt) {
+                    c.transport.heal();
+                    c.transport.setDropRate(0.05);
+                    c.transport.setDelay(0.2, 60);
+                    c.transport.setDuplicateRate(0.05);
+                }
+                if (step == restartAt) {
+                    c.startStore(downStore);
+                    downStore = 0;
+                }
+                for (int i = 0; i < clients.size(); i++) {
+                    drive(c, clients.get(i), i, rnd, history);
+                }
+                c.step();
+            }
+            c.transport.heal();
+            if (downStore != 0) {
+                c.startStore(downStore);
+            }
+            for (final Client cl : clients) {
+                if (cl.pending != null) {
+                    c.runUntil(cl.pending::done, OP_TIMEOUT_STEPS);
+                    finish(c, cl, history);
+                }
+            }
+            for (final String k : KEYS) {
+                final long call = c.steps;
+                final RaftCmdResponse r = c.callLeader(5000, TestCluster.get(k));
+                assertNotNull(r, "final read of " + k + " failed, seed=" + seed);
+                history.get(k).add(new Op(Kind.GET, valueOf(r), call, c.steps));
+            }
+            for (final String k : KEYS) {
+                final List<Op> h = history.get(k);
+                assertTrue(RegisterChecker.linearizable(h), "history of key " + k + " not linearizable, seed="
+                        + seed + ": " + h);
+            }
+            assertTrue(c.runUntil(() -> converged(c), 3000), "replicas did not converge, seed=" + seed);
+            long acked = history.values().stream().flatMap(List::stream).filter(o -> !o.unknown()).count();
+            System.out.println("seed=" + seed + " acknowledged ops=" + acked + " messages sent="
+                    + c.transport.sent() + " dropped=" + c.transport.dropped() + " raft engine of store 1: "
+                    + c.stores.get(1L).engines().raft().stats());
+            assertTrue(acked > 50, "too few operations succeeded (" + acked + "), seed=" + seed);
+        }
+    }
+
+    private static boolean converged(final TestCluster c) {
+        try {
+            for (final String k : KEYS) {
+                final String v = c.engineValue(1, k);
+                for (long s = 2; s <= 3; s++) {
+                    if (!java.util.Objects.equals(v, c.engineValue(s, k))) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        } catch (final IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String valueOf(final RaftCmdResponse r) {
+        return r.getResponses(0).getGet().getValue().isEmpty() ? null
+                : r.getResponses(0).getGet().getValue().toStringUtf8();
+    }
+
+    private static void drive(final TestCluster c, final Client cl, final int id, final SplittableRandom rnd,
+                              final Map<String, List<Op>> history) {
+        if (cl.pending != null) {
+            if (cl.pending.done() || c.steps - cl.call > OP_TIMEOUT_STEPS) {
+                finish(c, cl, history);
+            } else {
+                return;
+            }
+        }
+        cl.key = KEYS[rnd.nextInt(KEYS.length)];
+        final int p = rnd.nextInt(10);
+        final Request req;
+        if (p < 4) {
+            cl.kind = Kind.PUT;
+            cl.value = "c" + id + "-" + cl.counter++;
+            req = TestCluster.put(cl.key, cl.value);
+        } else if (p < 8) {
+            cl.kind = Kind.GET;
+            cl.value = null;
+            req = TestCluster.get(cl.key);
+        } else {
+            cl.kind = Kind.DELETE;
+            cl.value = null;
+            req = TestCluster.delete(cl.key);
+        }
+        cl.call = c.steps;
+        cl.pending = c.submit(cl.target, req);
+        if (cl.pending.done()) {
+            finish(c, cl, history);
+        }
+    }
+
+    private static void finish(final TestCluster c, final Client cl, final Map<String, List<Op>> history) {
+        final TestCluster.Call call = cl.pending;
+        cl.pending = null;
+        if (!call.done()) {
+            if (cl.kind != Kind.GET) {
+                history.get(cl.key).add(new Op(cl.kind, cl.value, cl.call, Long.MAX_VALUE));
+            }
+            cl.target = 1 + (cl.target % 3);
+            return;
+        }
+        if (call.future().isCompletedExceptionally()) {
+            cl.target = 1 + (cl.target % 3);
+            return;
+        }
+        final RaftCmdResponse r = call.response();
+        if (!r.getHeader().hasError()) {
+            final String v = cl.kind == Kind.GET ? valueOf(r) : cl.value;
+            history.get(cl.key).add(new Op(cl.kind, v, cl.call, c.steps));
+            return;
+        }
+        final Error e = r.getHeader().getError();
+        if (e.hasNotLeader() && e.getNotLeader().hasLeader()) {
+            cl.target = e.getNotLeader().getLeader().getStoreId();
+        } else {
+            cl.target = 1 + (cl.target % 3);
+        }
+        if (!e.hasNotLeader() && !e.hasStaleCommand() && cl.kind != Kind.GET) {
+            history.get(cl.key).add(new Op(cl.kind, cl.value, cl.call, Long.MAX_VALUE));
+        }
+        assertEquals(false, e.hasEpochNotMatch() || e.hasKeyNotInRegion() || e.hasRegionNotFound(), e.toString());
+    }
+}
