@@ -56,7 +56,7 @@ import org.tinykv.txn.types.TimeStamp;
  * (no mutations, a commit version not after the start version, an unsupported op, an empty key) get a key error
  * with {@code abort} set and change nothing. Thread-safe: call from any number of threads.
  */
-public final class TxnCommands {
+public final class TxnCommands implements TxnApi {
     private final Engine engine;
     private final Latches latches;
 
@@ -67,6 +67,7 @@ public final class TxnCommands {
     }
 
     /** KvGet: the value at {@code version}; a lock at or below it is reported in {@code error.locked}. */
+    @Override
     public GetResponse get(GetRequest req) {
         GetResponse.Builder resp = GetResponse.newBuilder();
         try (EngineSnapshot snap = engine.snapshot(req.getContext())) {
@@ -88,6 +89,7 @@ public final class TxnCommands {
     }
 
     /** KvScan: up to {@code limit} pairs from {@code start_key}; locked keys come back with {@code error.locked}. */
+    @Override
     public ScanResponse scan(ScanRequest req) {
         ScanResponse.Builder resp = ScanResponse.newBuilder();
         int limit = (int) Math.min(Integer.MAX_VALUE, Integer.toUnsignedLong(req.getLimit()));
@@ -112,6 +114,7 @@ public final class TxnCommands {
     }
 
     /** KvPrewrite: locks every key and stages its value, or changes nothing and reports every failing key. */
+    @Override
     public PrewriteResponse prewrite(PrewriteRequest req) {
         String bad = validatePrewrite(req);
         if (bad != null) {
@@ -147,6 +150,7 @@ public final class TxnCommands {
     }
 
     /** KvCommit: commits every key at {@code commit_version} (idempotent), or changes nothing on any failure. */
+    @Override
     public CommitResponse commit(CommitRequest req) {
         if (TimeStamp.compare(req.getCommitVersion(), req.getStartVersion()) <= 0) {
             return CommitResponse.newBuilder().setError(KeyErrors.abort("commit_version "
@@ -165,6 +169,7 @@ public final class TxnCommands {
     }
 
     /** KvBatchRollback: rolls back every key (idempotent); refuses if any key is committed. */
+    @Override
     public BatchRollbackResponse batchRollback(BatchRollbackRequest req) {
         List<byte[]> keys = distinct(req.getKeysList());
         try {
@@ -177,6 +182,7 @@ public final class TxnCommands {
     }
 
     /** KvCheckTxnStatus: the status of transaction {@code lock_ts} at its primary key, as of {@code current_ts}. */
+    @Override
     public CheckTxnStatusResponse checkTxnStatus(CheckTxnStatusRequest req) {
         byte[] primary = req.getPrimaryKey().toByteArray();
         try {
@@ -199,6 +205,7 @@ public final class TxnCommands {
     }
 
     /** KvResolveLock: commits ({@code commit_version > 0}) or rolls back every lock of {@code start_version}. */
+    @Override
     public ResolveLockResponse resolveLock(ResolveLockRequest req) {
         long start = req.getStartVersion();
         long commitTs = req.getCommitVersion();

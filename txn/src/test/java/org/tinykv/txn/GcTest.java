@@ -3,13 +3,16 @@ package org.tinykv.txn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.tinykv.txn.TxnTestKit.get;
-import static org.tinykv.txn.TxnTestKit.k;
+import static org.tinykv.txn.cases.TxnCaseKit.get;
+import static org.tinykv.txn.cases.TxnCaseKit.k;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.tinykv.txn.cases.TxnCaseKit;
+import org.tinykv.txn.engine.MemEngine;
+import org.tinykv.txn.latch.Latches;
 import org.tinykv.proto.kvrpcpb.Context;
 import org.tinykv.proto.kvrpcpb.GetResponse;
 import org.tinykv.txn.types.LockKind;
@@ -18,14 +21,16 @@ import org.tinykv.txn.types.WriteKind;
 /** MVCC GC: shadowed versions at or below the safe point go, anything a reader at the safe point sees stays. */
 class GcTest {
     private static final long SEED = Long.getLong("txn.gc.seed", System.nanoTime());
-    private final TxnTestKit kit = new TxnTestKit();
+    private final MemEngine engine = new MemEngine();
+    private final TxnCommands cmds = new TxnCommands(engine, new Latches(64));
+    private final TxnCaseKit kit = new TxnCaseKit(cmds, engine);
 
     @Test
     void keepsVisibleVersionAndNewerOnes() {
         kit.committed(k(1), 10, 11, k(1));
         kit.committed(k(1), 20, 21, k(2));
         kit.committed(k(1), 30, 31, k(3));
-        GcResult r = kit.cmds.gc(Context.getDefaultInstance(), 25);
+        GcResult r = cmds.gc(Context.getDefaultInstance(), 25);
         assertEquals(1, r.keysScanned());
         assertEquals(1, r.versionsRemoved());
         kit.assertLens(2, 0, 2);
@@ -44,7 +49,7 @@ class GcTest {
         kit.committed(k(3), 5, 6, k(9));
         kit.write(k(3), 8, WriteKind.LOCK, 7); // lock record above the visible put
         kit.prewritten(k(3), k(3), 40, 100, k(8));
-        kit.cmds.gc(Context.getDefaultInstance(), 30);
+        cmds.gc(Context.getDefaultInstance(), 30);
         kit.assertLens(2, 1, 1);
         kit.assertWrite(k(3), 6, WriteKind.PUT, 5);
         assertEquals(40, kit.lockOf(k(3)).startTs());
@@ -54,7 +59,7 @@ class GcTest {
     void nothingAtOrBelowSafePointIsKept() {
         kit.committed(k(4), 50, 51, k(1));
         kit.write(k(4), 60, WriteKind.ROLLBACK, 60);
-        kit.cmds.gc(Context.getDefaultInstance(), 40);
+        cmds.gc(Context.getDefaultInstance(), 40);
         kit.assertLens(1, 0, 2);
     }
 
@@ -88,20 +93,20 @@ class GcTest {
             long at = safePoint + rnd.nextLong(ts + 5 - safePoint);
             int key = rnd.nextInt(keys);
             probes.add(new long[] {key, at});
-            before.add(render(kit.cmds.get(get(k(key / 256, key % 256), at))));
+            before.add(render(cmds.get(get(k(key / 256, key % 256), at))));
         }
-        int writesBefore = kit.engine.entries(org.tinykv.txn.engine.TxnCf.WRITE).size();
-        GcResult r = kit.cmds.gc(Context.getDefaultInstance(), safePoint);
+        int writesBefore = engine.entries(org.tinykv.txn.engine.TxnCf.WRITE).size();
+        GcResult r = cmds.gc(Context.getDefaultInstance(), safePoint);
         assertEquals(writesBefore - r.versionsRemoved(),
-                kit.engine.entries(org.tinykv.txn.engine.TxnCf.WRITE).size(), seedMsg);
+                engine.entries(org.tinykv.txn.engine.TxnCf.WRITE).size(), seedMsg);
         for (int i = 0; i < probes.size(); i++) {
             long[] p = probes.get(i);
             int key = (int) p[0];
-            assertEquals(before.get(i), render(kit.cmds.get(get(k(key / 256, key % 256), p[1]))),
+            assertEquals(before.get(i), render(cmds.get(get(k(key / 256, key % 256), p[1]))),
                     seedMsg + " safePoint=" + safePoint + " key=" + key + " ts=" + p[1]);
         }
         // a second pass finds nothing more to remove
-        assertEquals(0, kit.cmds.gc(Context.getDefaultInstance(), safePoint).versionsRemoved(), seedMsg);
+        assertEquals(0, cmds.gc(Context.getDefaultInstance(), safePoint).versionsRemoved(), seedMsg);
     }
 
     private static String render(GetResponse r) {
@@ -115,7 +120,7 @@ class GcTest {
     void lockedKeyIsStillLockedAfterGc() {
         kit.committed(k(9), 10, 11, k(1));
         kit.lock(k(9), k(9), 12, 10, LockKind.PUT);
-        kit.cmds.gc(Context.getDefaultInstance(), 100);
+        cmds.gc(Context.getDefaultInstance(), 100);
         assertEquals(12, kit.lockOf(k(9)).startTs());
     }
 }

@@ -33,6 +33,6 @@ public final class TinyKvBench implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: raw or lsm");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: raw, txn or lsm");
     }
 }

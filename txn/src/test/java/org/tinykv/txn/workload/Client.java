@@ -22,28 +22,31 @@ import org.tinykv.proto.kvrpcpb.PrewriteResponse;
 import org.tinykv.proto.kvrpcpb.ResolveLockRequest;
 import org.tinykv.proto.kvrpcpb.ScanRequest;
 import org.tinykv.proto.kvrpcpb.ScanResponse;
-import org.tinykv.txn.TxnCommands;
+import org.tinykv.txn.TxnApi;
 
 /**
- * A Percolator client in the style of TinySQL's 2PC and lock resolver, over {@link TxnCommands} directly.
- * Waiting for a live lock spins (no sleeps); the TSO clock advances with every timestamp taken, so locks of
- * stalled or crashed transactions expire. Each client is confined to one thread.
+ * A Percolator client in the style of TinySQL's 2PC and lock resolver, over any {@link TxnApi} (in-process
+ * commands or gRPC). Waiting for a live lock spins (no sleeps); the TSO clock advances with every timestamp taken,
+ * so locks of stalled or crashed transactions expire. Each client is confined to one thread.
  */
-final class Client {
+public final class Client {
+    /** The TTL of every lock this client writes, in TSO milliseconds. */
     static final long LOCK_TTL = 40;
 
     /** How a transaction ends when it is not simply committed. */
-    enum Crash { NONE, AFTER_PREWRITE, AFTER_PRIMARY_COMMIT }
+    public enum Crash { NONE, AFTER_PREWRITE, AFTER_PRIMARY_COMMIT }
 
-    private final TxnCommands cmds;
+    private final TxnApi cmds;
     private final Tso tso;
 
-    Client(TxnCommands cmds, Tso tso) {
-        this.cmds = cmds;
+    /** A client of {@code api} taking timestamps from {@code tso}. */
+    public Client(TxnApi api, Tso tso) {
+        this.cmds = api;
         this.tso = tso;
     }
 
-    Txn begin() {
+    /** Starts a transaction at a fresh timestamp. */
+    public Txn begin() {
         return new Txn(tso.next());
     }
 
@@ -67,9 +70,11 @@ final class Client {
     }
 
     /** One transaction: snapshot reads at its start ts, buffered writes, 2PC on commit. */
-    final class Txn {
-        final long startTs;
-        long commitTs;
+    public final class Txn {
+        /** The start timestamp. */
+        public final long startTs;
+        /** The commit timestamp, once committed. */
+        public long commitTs;
         private final Map<ByteString, byte[]> writes = new LinkedHashMap<>();
 
         Txn(long startTs) {
@@ -77,7 +82,7 @@ final class Client {
         }
 
         /** Snapshot read; null when absent. Resolves locks and retries. */
-        byte[] get(ByteString key) {
+        public byte[] get(ByteString key) {
             while (true) {
                 GetResponse r = cmds.get(GetRequest.newBuilder().setKey(key).setVersion(startTs).build());
                 if (r.hasError()) {
@@ -92,7 +97,7 @@ final class Client {
         }
 
         /** Snapshot scan of everything from {@code start}; resolves locks and rescans at the same ts. */
-        List<KvPair> scanAll(ByteString start) {
+        public List<KvPair> scanAll(ByteString start) {
             outer:
             while (true) {
                 ScanResponse r = cmds.scan(ScanRequest.newBuilder().setStartKey(start).setLimit(10_000)
@@ -107,12 +112,13 @@ final class Client {
             }
         }
 
-        void put(ByteString key, byte[] value) {
+        /** Buffers a write. */
+        public void put(ByteString key, byte[] value) {
             writes.put(key, value);
         }
 
         /** Two-phase commit; true when committed. {@code crash} simulates the client dying midway. */
-        boolean commit(Crash crash) {
+        public boolean commit(Crash crash) {
             if (writes.isEmpty()) {
                 return true;
             }

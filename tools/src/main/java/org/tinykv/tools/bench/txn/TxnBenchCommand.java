@@ -1,6 +1,7 @@
 package org.tinykv.tools.bench.txn;
 
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -80,9 +81,16 @@ public final class TxnBenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "tinykv-bench txn: addr=%s keys-per-txn=%d concurrency=%d warmup=%ds duration=%ds "
             + "keys=%d lock-ttl=%dms tso=%s seed=%d%n", addr, keysPerTxn, concurrency, warmupSeconds,
             durationSeconds, keys, lockTtl, scheduler == null ? "local" : scheduler, settings.seed());
+        final TimestampSource tso;
+        try {
+            tso = scheduler == null ? new LocalTimestampOracle(System::currentTimeMillis)
+                : new SchedulerTimestampOracle(scheduler);
+        } catch (StatusRuntimeException e) {
+            err.println("tinykv-bench txn: cannot reach the scheduler at " + scheduler + ": " + e.getStatus());
+            return 1;
+        }
         List<ManagedChannel> channels = new ArrayList<>();
-        try (TimestampSource tso = scheduler == null ? new LocalTimestampOracle(System::currentTimeMillis)
-                : new SchedulerTimestampOracle(scheduler)) {
+        try (tso) {
             List<TinyKvBlockingStub> stubs = new ArrayList<>();
             for (int i = 0; i < connections; i++) {
                 ManagedChannel channel = NettyChannelBuilder.forTarget(addr).usePlaintext()
