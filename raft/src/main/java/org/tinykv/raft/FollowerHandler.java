@@ -99,6 +99,7 @@ final class FollowerHandler {
     }
 
     private void handleAppendEntries(Message m) {
+        r.lease.heardFromLeader();
         if (r.uninitialized()) {
             // Never build a log without a membership (that would replay it from an empty configuration): reject
             // with hint 0, so the leader probes from index 1 and, its log being compacted, sends a snapshot.
@@ -129,15 +130,17 @@ final class FollowerHandler {
     }
 
     private void handleHeartbeat(Message m) {
+        r.lease.heardFromLeader();
         if (m.getCommit() <= r.raftLog.lastIndex()) {
             r.raftLog.commitTo(m.getCommit());
         }
         Message.Builder resp = Message.newBuilder().setMsgType(MessageType.MsgHeartbeatResponse)
-                .setTo(m.getFrom()).setContext(m.getContext());
+                .setTo(m.getFrom()).setContext(m.getContext()).setIndex(m.getIndex());  // echo the lease stamp
         r.send(resp);
     }
 
     private void handleSnapshot(Message m) {
+        r.lease.heardFromLeader();
         if (!m.hasSnapshot() || m.getSnapshot().getMetadata().getIndex() == 0) {
             return;
         }

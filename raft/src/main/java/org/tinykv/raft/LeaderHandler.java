@@ -186,6 +186,7 @@ final class LeaderHandler {
     private void handleHeartbeatResponse(Message m, Progress pr) {
         pr.setRecentActive(true);
         pr.setProbeSent(false);
+        pr.ackLeaseStamp(m.getIndex());
         if (pr.state() == ProgressState.REPLICATE && pr.inflights().full()) {
             pr.inflights().freeFirstOne();
         }
@@ -193,7 +194,7 @@ final class LeaderHandler {
             r.repl.sendAppend(m.getFrom());
         }
         ByteString ctx = m.getContext();
-        if (r.cfg.readOnlyOption() != ReadOnlyOption.SAFE || ctx.isEmpty()) {
+        if (ctx.isEmpty()) {
             return;
         }
         LongHashSet acks = r.readOnly.recvAck(m.getFrom(), ctx);
@@ -233,6 +234,7 @@ final class LeaderHandler {
     }
 
     private void sendTimeoutNow(long to) {
+        r.lease.transferStarted();
         r.send(Message.newBuilder().setMsgType(MessageType.MsgTimeoutNow).setTo(to));
     }
 
@@ -252,12 +254,15 @@ final class LeaderHandler {
     }
 
     private void sendReadIndex(Message m) {
-        if (r.cfg.readOnlyOption() == ReadOnlyOption.SAFE) {
+        if (r.lease.valid()) {
+            r.leaseReads++;
+            respondReadIndex(m, r.raftLog.committed());
+        } else {
+            // SAFE, or no valid lease: confirm leadership with a heartbeat round (never refuse the read).
+            r.heartbeatReads++;
             r.readOnly.addRequest(r.raftLog.committed(), m);
             r.readOnly.recvAck(r.id, m.getContext());
             r.repl.bcastHeartbeatWithCtx(m.getContext());
-        } else {
-            respondReadIndex(m, r.raftLog.committed());
         }
     }
 

@@ -41,6 +41,7 @@ final class Raft {
     final ArrayList<ReadState> readStates = new ArrayList<>();
     final ArrayList<Message> pendingReadIndexMessages = new ArrayList<>();
     final Replicator repl;
+    final LeaderLease lease;
     private final LeaderHandler leader;
     private final FollowerHandler follower;
     private final SplittableRandom rng;
@@ -57,6 +58,11 @@ final class Raft {
     int electionElapsed;
     int heartbeatElapsed;
     int randomizedElectionTimeout;
+    /** Ticks since this instance was created (the clock of the leader lease and of the vote barrier). */
+    long ticks;
+    /** Read-index requests this leader answered from its lease / after a heartbeat round (statistics). */
+    long leaseReads;
+    long heartbeatReads;
 
     Raft(RaftConfig cfg, RaftStorage storage) {
         this.id = cfg.id();
@@ -76,6 +82,7 @@ final class Raft {
         if (cfg.applied() > raftLog.applied()) {
             raftLog.appliedTo(cfg.applied());
         }
+        this.lease = new LeaderLease(this);
         this.repl = new Replicator(this);
         this.leader = new LeaderHandler(this);
         this.follower = new FollowerHandler(this);
@@ -131,6 +138,7 @@ final class Raft {
         heartbeatElapsed = 0;
         randomizedElectionTimeout = cfg.electionTick() + rng.nextInt(cfg.electionTick());
         abortLeaderTransfer();
+        lease.termChanged();
         tracker.resetVotes();
         long last = raftLog.lastIndex();
         for (long pid : tracker.ids()) {
@@ -224,6 +232,7 @@ final class Raft {
     // ---- time ----
 
     void tick() {
+        ticks++;
         if (state == StateRole.LEADER) {
             tickHeartbeat();
         } else {
@@ -345,7 +354,7 @@ final class Raft {
             if (t == MessageType.MsgRequestVote || t == MessageType.MsgRequestPreVote) {
                 boolean force = CAMPAIGN_TRANSFER.equals(m.getContext());
                 boolean inLease = cfg.checkQuorum() && lead != NONE && electionElapsed < cfg.electionTick();
-                if (!force && inLease) {
+                if (!force && (inLease || lease.blocksVotes())) {
                     return;
                 }
             }
@@ -416,6 +425,9 @@ final class Raft {
                 ? MessageType.MsgRequestVoteResponse : MessageType.MsgRequestPreVoteResponse;
         boolean canVote = vote == m.getFrom() || (vote == NONE && lead == NONE)
                 || (t == MessageType.MsgRequestPreVote && m.getTerm() > term);
+        if (canVote && vote != m.getFrom() && lease.blocksVotes() && !CAMPAIGN_TRANSFER.equals(m.getContext())) {
+            canVote = false;  // lease vote barrier, also within the current term
+        }
         if (canVote && raftLog.isUpToDate(m.getIndex(), m.getLogTerm())) {
             send(Message.newBuilder().setMsgType(resp).setTo(m.getFrom()).setTerm(m.getTerm()));
             if (t == MessageType.MsgRequestVote) {

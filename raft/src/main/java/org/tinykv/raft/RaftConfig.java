@@ -18,26 +18,32 @@ package org.tinykv.raft;
  * @param preVote                  run a pre-vote round before incrementing the term
  * @param readOnlyOption           how read-index requests are confirmed
  * @param seed                     seed of the election-timeout randomness (mixed with the id)
+ * @param leaseDriftMarginTicks    ticks cut from the end of the leader lease ({@link ReadOnlyOption#LEASE_BASED}):
+ *                                 a bound on how far the ticks of two nodes may drift apart over one election
+ *                                 timeout; at least 1 and less than electionTick (default: electionTick / 5, at
+ *                                 least 1). See "Reads" in {@link RawNode}.
  */
 public record RaftConfig(long id, int electionTick, int heartbeatTick, long applied, long maxSizePerMsg,
                          long maxCommittedSizePerReady, int maxInflightMsgs, long maxInflightBytes,
-                         boolean checkQuorum, boolean preVote, ReadOnlyOption readOnlyOption, long seed) {
+                         boolean checkQuorum, boolean preVote, ReadOnlyOption readOnlyOption, long seed,
+                         int leaseDriftMarginTicks) {
 
     /** Validates every field; throws IllegalArgumentException naming the bad one. */
     public RaftConfig {
         validate(id, electionTick, heartbeatTick, applied, maxSizePerMsg, maxCommittedSizePerReady,
-                maxInflightMsgs, maxInflightBytes, checkQuorum, readOnlyOption);
+                maxInflightMsgs, maxInflightBytes, checkQuorum, readOnlyOption, leaseDriftMarginTicks);
     }
 
     /** Re-checks the configuration (already done by the constructor). */
     public void validate() {
         validate(id, electionTick, heartbeatTick, applied, maxSizePerMsg, maxCommittedSizePerReady,
-                maxInflightMsgs, maxInflightBytes, checkQuorum, readOnlyOption);
+                maxInflightMsgs, maxInflightBytes, checkQuorum, readOnlyOption, leaseDriftMarginTicks);
     }
 
     private static void validate(long id, int electionTick, int heartbeatTick, long applied, long maxSizePerMsg,
                                  long maxCommittedSizePerReady, int maxInflightMsgs, long maxInflightBytes,
-                                 boolean checkQuorum, ReadOnlyOption readOnlyOption) {
+                                 boolean checkQuorum, ReadOnlyOption readOnlyOption,
+                                 int leaseDriftMarginTicks) {
         require(id != 0, "id must not be 0");
         require(heartbeatTick > 0, "heartbeatTick must be positive");
         require(electionTick > heartbeatTick, "electionTick must be greater than heartbeatTick");
@@ -49,6 +55,8 @@ public record RaftConfig(long id, int electionTick, int heartbeatTick, long appl
         require(readOnlyOption != null, "readOnlyOption must be set");
         require(readOnlyOption != ReadOnlyOption.LEASE_BASED || checkQuorum,
                 "readOnlyOption LEASE_BASED requires checkQuorum");
+        require(leaseDriftMarginTicks >= 1 && leaseDriftMarginTicks < electionTick,
+                "leaseDriftMarginTicks must be at least 1 and less than electionTick");
     }
 
     private static void require(boolean ok, String message) {
@@ -76,6 +84,7 @@ public record RaftConfig(long id, int electionTick, int heartbeatTick, long appl
         private boolean preVote = true;
         private ReadOnlyOption readOnlyOption = ReadOnlyOption.SAFE;
         private long seed = 1;
+        private int leaseDriftMarginTicks = -1;  // -1: electionTick / 5, at least 1
 
         private Builder(long id) {
             this.id = id;
@@ -136,10 +145,17 @@ public record RaftConfig(long id, int electionTick, int heartbeatTick, long appl
             return this;
         }
 
+        /** Ticks cut from the end of the leader lease: the clock drift bound (see {@link RaftConfig}). */
+        public Builder leaseDriftMarginTicks(int v) {
+            leaseDriftMarginTicks = v;
+            return this;
+        }
+
         /** Builds and validates. */
         public RaftConfig build() {
             return new RaftConfig(id, electionTick, heartbeatTick, applied, maxSizePerMsg, maxCommittedSizePerReady,
-                    maxInflightMsgs, maxInflightBytes, checkQuorum, preVote, readOnlyOption, seed);
+                    maxInflightMsgs, maxInflightBytes, checkQuorum, preVote, readOnlyOption, seed,
+                    leaseDriftMarginTicks >= 0 ? leaseDriftMarginTicks : Math.max(1, electionTick / 5));
         }
     }
 }

@@ -69,15 +69,29 @@ import org.tinykv.proto.eraftpb.Snapshot;
  * <h2>Reads</h2>
  * {@link #readIndex} with {@code ReadOnlyOption.SAFE} (the default) confirms leadership with a heartbeat round
  * acknowledged by a quorum after the request arrived; it is linearizable under any message delays, crashes and
- * clock behaviour, and the simulator checks it. {@code ReadOnlyOption.LEASE_BASED} answers from the leader at
- * once, trusting that no other leader can exist while check-quorum keeps it leader. That is NOT guaranteed by
- * this library, even with perfectly synchronized ticks: (1) check-quorum counts acknowledgements received during
- * the whole previous election timeout, so a leader may keep serving for almost {@code electionTick} ticks after
- * the last contact of a quorum, while those followers may grant votes {@code electionTick} ticks after that same
- * contact; (2) a follower that restarts forgets that it heard from the leader and votes at once; (3) a leader
- * transfer's {@code MsgTimeoutNow} lets the transferee's election bypass the followers' lease. A caller that uses
- * lease reads must add a margin from its own clock (drift bound) and not use them across restarts or transfers;
- * lease reads are covered by unit tests only, and the simulator (lockstep ticks, crashes, transfers) runs SAFE.
+ * clock behaviour. A new leader answers reads only after committing an entry of its term.
+ *
+ * <p>{@code ReadOnlyOption.LEASE_BASED} (requires check-quorum) answers at once while the leader holds a lease,
+ * and otherwise falls back to the heartbeat round (a read is never refused for want of a lease):
+ * <ul>
+ *   <li>the lease is anchored at heartbeat <em>send</em> time: each heartbeat carries the leader's tick counter,
+ *       echoed by the follower; with {@code s} the newest send tick acknowledged by a quorum of voters (the leader
+ *       counting itself), the lease holds while the leader's tick counter is below
+ *       {@code s + electionTick - leaseDriftMarginTicks};</li>
+ *   <li>a voter grants no vote or pre-vote for {@code electionTick} ticks after it last heard from a leader
+ *       (append, heartbeat or snapshot), nor for {@code electionTick} ticks after it was created (it cannot know
+ *       whether it heard from a leader just before a crash); only a leader-transfer campaign is exempt;</li>
+ *   <li>so a leader that has sent {@code MsgTimeoutNow} serves no lease read for the rest of its term (the
+ *       transferee's campaign may still run after the transfer is abandoned, from a message in flight).</li>
+ * </ul>
+ * Clock assumption: over any interval of one election timeout, the tick counters of any two nodes advance by
+ * amounts that differ by less than {@code leaseDriftMarginTicks}. Message delays may be arbitrary. The caller must
+ * therefore: drive {@link #tick()} from a monotonic clock (e.g. {@code System.nanoTime}, never wall time) at the
+ * same nominal interval on every node; keep the scheduling jitter of ticks (pauses of the ticking thread) within
+ * the margin, or raise the margin; configure every voter of the group with {@code LEASE_BASED} (the vote barrier
+ * is only kept by lease-configured nodes); and restart a crashed node only from intact durable storage (its term
+ * and vote as persisted through Readys). The simulator runs lease reads on half of its check-quorum seeds, with
+ * crashes, restarts and leader transfers, and attacks aimed at each of these rules.
  *
  * <p>Restart: create a new RawNode over the durable storage with {@code RaftConfig.applied} set to the last index
  * the state machine has applied (committed entries after it are handed out again).

@@ -5,8 +5,9 @@ public enum ReadOnlyOption {
     /** Confirm leadership with a heartbeat round acknowledged by a quorum (always safe). */
     SAFE,
     /**
-     * Trust the leader lease kept by check-quorum; no extra round trip. Requires {@code checkQuorum}. Not
-     * linearizable on its own, even with synchronized clocks: see "Reads" in the {@link RawNode} javadoc.
+     * Answer at once while the leader lease (anchored at heartbeat send time) holds, else fall back to a heartbeat
+     * round. Requires {@code checkQuorum} and the same option on every voter. Linearizable only under the clock
+     * assumption stated in "Reads" of the {@link RawNode} javadoc.
      */
     LEASE_BASED
 }

@@ -125,6 +125,10 @@ final class Replicator {
         Progress pr = r.tracker.progress(to);
         long commit = Math.min(pr.match(), r.raftLog.committed());
         Message.Builder m = Message.newBuilder().setMsgType(MessageType.MsgHeartbeat).setTo(to).setCommit(commit);
+        long stamp = r.lease.stampNow();
+        if (stamp != 0) {
+            m.setIndex(stamp);  // the lease stamp, echoed by the follower (see LeaderLease)
+        }
         if (ctx != null) {
             m.setContext(ctx);
         }

@@ -129,17 +129,6 @@ class RaftFeaturesTest {
     }
 
     @Test
-    void readIndexLeaseBasedAnswersAtOnce() {
-        TestCluster c = TestCluster.of(3, b -> b.checkQuorum(true).readOnlyOption(ReadOnlyOption.LEASE_BASED));
-        c.campaign(1);
-        c.isolate(1);
-        Raft l = c.get(1);
-        l.step(Message.newBuilder().setMsgType(MessageType.MsgReadIndex).setContext(ByteString.copyFromUtf8("c"))
-                .build());
-        assertEquals(1, l.readStates.size());
-    }
-
-    @Test
     void newLeaderServesReadsOnlyAfterCommittingInItsTerm() {
         TestCluster c = TestCluster.of(3);
         c.ignore(MessageType.MsgAppend);

@@ -30,26 +30,39 @@ final class SimFaults {
     private long doomAt;
     private long proposals;
     private long reads;
+    /** Attacks on the leader lease, on lease seeds only (null otherwise). */
+    private final SimLeaseNemesis nemesis;
 
     SimFaults(Simulation sim, boolean churn, boolean crashes) {
         this.sim = sim;
         this.rnd = sim.rnd.split();
         this.churn = churn;
         this.crashes = crashes;
+        this.nemesis = sim.leaseReads() ? new SimLeaseNemesis(sim, this, rnd.split(), crashes) : null;
     }
 
     @Override
     public String toString() {
-        return (churn ? "churn" : "classic") + " crashes=" + crashes + " proposals=" + proposals + " reads=" + reads;
+        return (churn ? "churn" : "classic") + " crashes=" + crashes + " proposals=" + proposals + " reads=" + reads
+                + (nemesis != null ? " leaseAttacks=" + nemesis.attacks() : "");
     }
 
     /** Ends the faulty phase: no more faults. */
     void stop() {
         stopped = true;
+        if (nemesis != null) {
+            nemesis.stop();
+        }
     }
 
     /** Called before each tick of the faulty phase. */
     void beforeTick() {
+        if (nemesis != null) {
+            nemesis.step();
+            if (nemesis.active()) {
+                return;
+            }
+        }
         if (churn) {
             churnStep();
         } else if (rnd.nextInt(100) < 35) {
@@ -59,6 +72,9 @@ final class SimFaults {
 
     /** Called after the tick, before messages are delivered: a crash here loses the Ready the tick produced. */
     void afterTick() {
+        if (nemesis != null && nemesis.active()) {
+            return;
+        }
         if (churn && crashes && rnd.nextInt(200) == 0) {
             SimNode l = sim.leader();
             if (l != null) {
@@ -74,7 +90,7 @@ final class SimFaults {
      * it takes stay an uncommitted tail of its term on a minority.
      */
     void newLeader(SimNode n) {
-        if (!churn || stopped) {
+        if (!churn || stopped || (nemesis != null && nemesis.active())) {
             return;
         }
         int f = rnd.nextInt(100);
@@ -259,10 +275,15 @@ final class SimFaults {
     private void read() {
         SimNode n = randomLive();
         if (n != null) {
-            ByteString ctx = ByteString.copyFromUtf8("r" + (++reads));
-            sim.checker.readStarted(ctx);
-            n.rn.readIndex(ctx);
+            readAt(n);
         }
+    }
+
+    /** Starts a read on live node {@code n}: its answer must cover every write committed so far. */
+    void readAt(SimNode n) {
+        ByteString ctx = ByteString.copyFromUtf8("r" + (++reads));
+        sim.checker.readStarted(ctx);
+        n.rn.readIndex(ctx);
     }
 
     private void transfer() {

@@ -1,8 +1,10 @@
 package org.tinykv.raft;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -21,6 +23,8 @@ final class SimNetwork {
     private final PriorityQueue<InFlight> queue = new PriorityQueue<>((a, b) ->
             a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
     private final Set<Long> cut = new HashSet<>();
+    /** Extra delay in ticks of slowed directed links. */
+    private final Map<Long, Integer> slow = new HashMap<>();
     private long seq;
     double dropRate;
     double dupRate;
@@ -42,8 +46,14 @@ final class SimNetwork {
         return cut.contains(link(from, to));
     }
 
+    /** Every later message from {@code from} to {@code to} takes {@code extra} more ticks (until healAll). */
+    void slow(long from, long to, int extra) {
+        slow.put(link(from, to), extra);
+    }
+
     void healAll() {
         cut.clear();
+        slow.clear();
     }
 
     /** Sends a message at time {@code now}. Returns false if it was lost (cut or dropped). */
@@ -51,9 +61,10 @@ final class SimNetwork {
         if (isCut(m.getFrom(), m.getTo()) || rnd.nextDouble() < dropRate) {
             return false;
         }
-        queue.add(new InFlight(now + delay(), seq++, m));
+        int extra = slow.getOrDefault(link(m.getFrom(), m.getTo()), 0);
+        queue.add(new InFlight(now + extra + delay(), seq++, m));
         if (rnd.nextDouble() < dupRate) {
-            queue.add(new InFlight(now + delay(), seq++, m));
+            queue.add(new InFlight(now + extra + delay(), seq++, m));
         }
         return true;
     }

@@ -19,6 +19,9 @@ final class SimNode {
     ConfState confState;
     /** Highest commit index of this incarnation already checked against the committed-entry record. */
     long checkedCommit;
+    /** Read counters of the incarnations that crashed (see Raft.leaseReads). */
+    long leaseReads;
+    long heartbeatReads;
 
     SimNode(long id, MemoryRaftStorage storage) {
         this.id = id;
@@ -37,6 +40,10 @@ final class SimNode {
 
     /** Loses everything volatile, including a Ready not yet persisted. */
     void crash() {
+        if (rn != null) {
+            leaseReads += raft().leaseReads;
+            heartbeatReads += raft().heartbeatReads;
+        }
         rn = null;
     }
 

@@ -25,9 +25,12 @@ import org.tinykv.proto.eraftpb.SnapshotMetadata;
  * a violation throws AssertionError. After the faulty phase everything heals and a proposal must commit within a
  * bounded number of ticks. Everything derives from the seed.
  *
- * <p>Time: every node is ticked once per step, in lockstep (no clock drift). Reads use ReadOnlyOption.SAFE;
- * {@code -Draft.sim.lease=true} switches the check-quorum seeds to LEASE_BASED, which finds stale reads even
- * with lockstep ticks (seeds 124 and 430 of the first 500; see the RawNode javadoc for why).
+ * <p>Time: every node is ticked once per step, in lockstep, so the clock drift of the lease model is zero and
+ * the lease drift margin is its minimum, 1 tick. Reads: the check-quorum seeds with an even seed number use
+ * ReadOnlyOption.LEASE_BASED on every node (with the same crashes, restarts and leader transfers as the others,
+ * plus the {@link SimLeaseNemesis} attacks), all other seeds SAFE. {@code -Draft.sim.lease=all} runs every check-quorum seed with leases,
+ * {@code -Draft.sim.lease=none} none. Seeds 124 and 430 found stale lease reads before the lease was anchored
+ * at heartbeat send time and guarded by the vote barrier (see LeaderLease).
  */
 final class Simulation {
     static final int ELECTION = 10;
@@ -56,7 +59,7 @@ final class Simulation {
         this.net = new SimNetwork(rnd.split());
         this.preVote = rnd.nextBoolean();
         this.checkQuorum = rnd.nextBoolean();
-        this.leaseReads = checkQuorum && Boolean.getBoolean("raft.sim.lease");
+        this.leaseReads = checkQuorum && leaseFor(seed);
         this.heartbeatTick = 1 + rnd.nextInt(3);
         boolean churn = rnd.nextInt(10) < 7;
         // Churn seeds favour one-entry messages, small groups and slow links: a deposed leader's tail then
@@ -101,12 +104,44 @@ final class Simulation {
         return s;
     }
 
+    /** Whether a check-quorum seed runs lease reads: {@code -Draft.sim.lease=half} (default: even seeds), all, none. */
+    static boolean leaseFor(long seed) {
+        String mode = System.getProperty("raft.sim.lease", "half");
+        switch (mode) {
+            case "all":
+            case "true":
+                return true;
+            case "none":
+            case "false":
+                return false;
+            case "half":
+                return (seed & 1) == 0;
+            default:
+                throw new IllegalArgumentException("raft.sim.lease must be half, all or none: " + mode);
+        }
+    }
+
+    boolean leaseReads() {
+        return leaseReads;
+    }
+
+    /** Read requests answered from a lease and after a heartbeat round, by all incarnations of all nodes. */
+    long[] readCounts() {
+        long[] c = new long[2];
+        for (SimNode n : nodes.values()) {
+            c[0] += n.leaseReads + (n.alive() ? n.raft().leaseReads : 0);
+            c[1] += n.heartbeatReads + (n.alive() ? n.raft().heartbeatReads : 0);
+        }
+        return c;
+    }
+
     void start(SimNode n) {
         n.start(RaftConfig.builder(n.id).electionTick(ELECTION).heartbeatTick(heartbeatTick)
                 .applied(n.storage.snapshot().getMetadata().getIndex()).maxSizePerMsg(maxSizePerMsg)
                 .maxInflightMsgs(maxInflight).maxInflightBytes(maxInflightBytes).preVote(preVote)
                 .checkQuorum(checkQuorum)
                 .readOnlyOption(leaseReads ? ReadOnlyOption.LEASE_BASED : ReadOnlyOption.SAFE)
+                .leaseDriftMarginTicks(1)
                 .seed(seed).build());
     }
 

@@ -14,6 +14,8 @@ public final class Progress {
     private boolean recentActive;
     private boolean probeSent;
     private boolean learner;
+    /** Lease stamp (leader send tick + 1) of the newest heartbeat this peer acknowledged in this term; 0 if none. */
+    private long leaseStamp;
     private final Inflights inflights;
 
     /** Creates a progress in PROBE state. */
@@ -65,6 +67,21 @@ public final class Progress {
         this.learner = learner;
     }
 
+    /**
+     * The lease stamp (the leader's send tick + 1) of the newest heartbeat this peer has acknowledged since the
+     * leader's term began, or 0 if none.
+     */
+    public long leaseStamp() {
+        return leaseStamp;
+    }
+
+    /** Records that this peer acknowledged a heartbeat stamped {@code stamp}; older stamps are ignored. */
+    public void ackLeaseStamp(long stamp) {
+        if (stamp > leaseStamp) {
+            leaseStamp = stamp;
+        }
+    }
+
     public Inflights inflights() {
         return inflights;
     }
@@ -75,6 +92,7 @@ public final class Progress {
         next = newNext;
         resetState(ProgressState.PROBE);
         recentActive = false;
+        leaseStamp = 0;
     }
 
     private void resetState(ProgressState s) {
