@@ -27,6 +27,11 @@ public final class ApplyRouter {
         }
     }
 
+    /** Forgets a region's delegate (its peer was destroyed); tasks still queued for it are dropped. */
+    public void remove(final long regionId) {
+        delegates.remove(regionId);
+    }
+
     /** Queues tasks for their regions; tasks of unknown regions are dropped (the region was destroyed). */
     public void schedule(final List<ApplyTask> tasks) {
         for (final ApplyTask t : tasks) {

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.agrona.concurrent.Agent;
 import org.tinykv.lsm.Db;
+import java.util.function.Consumer;
 import org.tinykv.multiraft.peer.ApplyContext;
+import org.tinykv.multiraft.peer.ApplyResult;
 import org.tinykv.multiraft.peer.ApplyTask;
 
 /**
@@ -29,9 +31,15 @@ public final class ApplyWorker implements Agent {
 
     /** A worker applying to {@code kvDb}, at most {@code maxBatch} regions per round. */
     public ApplyWorker(final String name, final ApplyRouter router, final Db kvDb, final int maxBatch) {
+        this(name, router, kvDb, maxBatch, r -> { });
+    }
+
+    /** A worker reporting apply results (log truncations, conf changes, snapshots) to {@code results}. */
+    public ApplyWorker(final String name, final ApplyRouter router, final Db kvDb, final int maxBatch,
+                       final Consumer<ApplyResult> results) {
         this.name = name;
         this.router = router;
-        this.ctx = new ApplyContext(kvDb);
+        this.ctx = new ApplyContext(kvDb, results);
         this.maxBatch = maxBatch;
     }
 

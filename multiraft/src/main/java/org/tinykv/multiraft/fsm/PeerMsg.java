@@ -1,5 +1,6 @@
 package org.tinykv.multiraft.fsm;
 
+import org.tinykv.multiraft.peer.ApplyResult;
 import org.tinykv.multiraft.peer.CmdCallback;
 import org.tinykv.proto.raft_cmdpb.RaftCmdRequest;
 import org.tinykv.proto.raft_serverpb.RaftMessage;
@@ -13,6 +14,14 @@ public sealed interface PeerMsg {
 
     /** A command from a client. @param request the command @param callback its answer */
     record Propose(RaftCmdRequest request, CmdCallback callback) implements PeerMsg {
+    }
+
+    /** A result of the apply side. @param result the result */
+    record Applied(ApplyResult result) implements PeerMsg {
+    }
+
+    /** The outcome of sending a snapshot. @param toPeerId receiver @param ok whether it arrived intact */
+    record SnapshotStatus(long toPeerId, boolean ok) implements PeerMsg {
     }
 
     /** One logical clock tick. */

@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 import org.tinykv.lsm.Db;
 import org.tinykv.lsm.WriteBatch;
 import org.tinykv.lsm.WriteOptions;
+import org.tinykv.multiraft.peer.ApplyTask;
 import org.tinykv.multiraft.peer.Peer;
+import org.tinykv.proto.raft_serverpb.RaftMessage;
 import org.tinykv.multiraft.region.RegionErrors;
 import org.tinykv.multiraft.transport.Transport;
 
@@ -127,12 +129,27 @@ public final class RaftWorker implements Agent {
         int n = 0;
         while (n++ < MAX_MSGS_PER_PEER && (m = f.mailbox.poll()) != null) {
             if (m instanceof PeerMsg.Raft r) {
+                final RaftMessage notice = peer.checkMembership(r.message());
+                if (notice != null) {
+                    transport.send(notice);
+                }
+                final ApplyTask destroy = peer.staleSelf();
+                if (destroy != null) {
+                    applyRouter.schedule(List.of(destroy));
+                }
                 peer.step(r.message());
             } else if (m instanceof PeerMsg.Propose p) {
                 peer.propose(p.request(), p.callback());
             } else if (m instanceof PeerMsg.Tick) {
                 f.tickPending.set(false);
                 peer.tick();
+            } else if (m instanceof PeerMsg.SnapshotStatus s) {
+                peer.onSnapshotStatus(s.toPeerId(), s.ok());
+            } else if (m instanceof PeerMsg.Applied a && peer.onApplyResult(a.result())) {
+                LOG.info("event=peer_destroyed worker={} peer=\"{}\"", name, peer);
+                router.remove(peer.regionId());
+                applyRouter.remove(peer.regionId());
+                return;
             }
         }
     }

@@ -7,13 +7,23 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import org.tinykv.lsm.Cf;
 import org.tinykv.lsm.WriteBatch;
+import org.tinykv.multiraft.operation.compactlog.CompactLog;
+import org.tinykv.multiraft.operation.confchange.ChangePeer;
+import org.tinykv.multiraft.operation.snapshot.SnapManager;
+import org.tinykv.multiraft.operation.snapshot.SnapshotApplier;
 import org.tinykv.multiraft.region.RegionChecks;
 import org.tinykv.multiraft.region.RegionErrors;
+import org.tinykv.proto.eraftpb.ConfChange;
 import org.tinykv.proto.eraftpb.Entry;
 import org.tinykv.proto.eraftpb.EntryType;
 import org.tinykv.proto.errorpb.Error;
 import org.tinykv.proto.metapb.Region;
+import org.tinykv.proto.raft_cmdpb.AdminCmdType;
+import org.tinykv.proto.raft_cmdpb.AdminRequest;
+import org.tinykv.proto.raft_cmdpb.AdminResponse;
+import org.tinykv.proto.raft_cmdpb.ChangePeerResponse;
 import org.tinykv.proto.raft_cmdpb.CmdType;
+import org.tinykv.proto.raft_cmdpb.CompactLogResponse;
 import org.tinykv.proto.raft_cmdpb.DeleteResponse;
 import org.tinykv.proto.raft_cmdpb.GetResponse;
 import org.tinykv.proto.raft_cmdpb.PutResponse;
@@ -23,17 +33,24 @@ import org.tinykv.proto.raft_cmdpb.RaftResponseHeader;
 import org.tinykv.proto.raft_cmdpb.Request;
 import org.tinykv.proto.raft_cmdpb.Response;
 import org.tinykv.proto.raft_cmdpb.SnapResponse;
+import org.tinykv.proto.raft_serverpb.PeerState;
 import org.tinykv.proto.raft_serverpb.RaftApplyState;
+import org.tinykv.proto.raft_serverpb.RegionLocalState;
 
 /**
  * Applies one region's committed entries to the kv engine, in order, writing the new {@link RaftApplyState} in
  * the same batch as the data; answers the matching proposals (StaleCommand for proposals whose index was taken by
- * another entry) and serves ReadIndex reads once their index is applied.
+ * another entry) and serves ReadIndex reads once their index is applied. Admin commands: CompactLog moves the
+ * truncated state; ChangePeer (a conf change entry) rewrites the region meta in the same batch, and if it removes
+ * this peer, deletes the region's data and writes its tombstone (synced) and the delegate stops. Received
+ * snapshots are installed in order with the entries ({@link SnapshotApplier}).
  *
  * <p>Thread-safety: confined to the apply worker's thread.
  */
 public final class ApplyDelegate {
     private final long regionId;
+    private final long peerId;
+    private boolean destroyed;
     private Region region;
     private RaftApplyState applyState;
     private long appliedTerm;
@@ -41,6 +58,12 @@ public final class ApplyDelegate {
 
     /** A delegate starting from the persisted {@code applyState}. */
     public ApplyDelegate(final Region region, final RaftApplyState applyState) {
+        this(region, applyState, 0);
+    }
+
+    /** The delegate of peer {@code peerId}, starting from the persisted {@code applyState}. */
+    public ApplyDelegate(final Region region, final RaftApplyState applyState, final long peerId) {
+        this.peerId = peerId;
         this.regionId = region.getId();
         this.region = region;
         this.applyState = applyState;
@@ -58,17 +81,68 @@ public final class ApplyDelegate {
 
     /** Handles one task; reads wait until {@link #serveReads} after the batch is written. */
     public void handle(final ApplyTask task, final ApplyContext ctx) throws IOException {
+        if (destroyed) {
+            final Error gone = RegionErrors.regionNotFound(regionId);
+            if (task instanceof ApplyTask.Apply a) {
+                for (final Proposal p : a.proposals()) {
+                    ctx.afterWrite(() -> p.callback().onDone(RegionErrors.errorResponse(gone, p.term()), null));
+                }
+            } else if (task instanceof ApplyTask.Read r) {
+                r.callback().onDone(RegionErrors.errorResponse(gone, r.term()), null);
+            }
+            return;
+        }
         if (task instanceof ApplyTask.Apply a) {
             applyEntries(a, ctx);
         } else if (task instanceof ApplyTask.Read r) {
             pendingReads.addLast(r);
+        } else if (task instanceof ApplyTask.ApplySnapshot s) {
+            applySnapshot(s, ctx);
+        } else if (task instanceof ApplyTask.Destroy d) {
+            destroySelf(region.toBuilder().setRegionEpoch(d.epoch()).build(), ctx);
+            ctx.report(new ApplyResult.ConfChanged(regionId, null, region, true), true);
         }
+    }
+
+    /** Deletes the region's data and apply state and writes the tombstone carrying {@code tombstone}. */
+    private void destroySelf(final Region tombstone, final ApplyContext ctx) {
+        final WriteBatch wb = ctx.writeBatch();
+        SnapshotApplier.clearRange(wb, region);
+        wb.delete(Keys.META_CF, Keys.applyStateKey(regionId));
+        wb.put(Keys.META_CF, Keys.regionStateKey(regionId), RegionLocalState.newBuilder()
+                .setState(PeerState.Tombstone).setRegion(tombstone).build().toByteArray());
+        destroyed = true;
+        region = tombstone;
+        failReads(RegionErrors.regionNotFound(regionId));
+    }
+
+    /** True once this peer was removed from the region and its data deleted. */
+    public boolean destroyed() {
+        return destroyed;
+    }
+
+    private void applySnapshot(final ApplyTask.ApplySnapshot task, final ApplyContext ctx) throws IOException {
+        final long index = task.snapshot().getMetadata().getIndex();
+        if (index <= applyState.getAppliedIndex()) {
+            ctx.report(new ApplyResult.SnapshotApplied(regionId, index), false);
+            return;
+        }
+        ctx.flush();
+        applyState = SnapshotApplier.apply(ctx.kvDb(), task.files(), task.snapshot(), region);
+        region = SnapManager.parseData(task.snapshot()).getRegion();
+        appliedTerm = task.snapshot().getMetadata().getTerm();
+        ctx.report(new ApplyResult.SnapshotApplied(regionId, index), false);
     }
 
     private void applyEntries(final ApplyTask.Apply task, final ApplyContext ctx) throws IOException {
         final ArrayDeque<Proposal> proposals = new ArrayDeque<>(task.proposals());
         for (final Entry e : task.entries()) {
             if (e.getIndex() <= applyState.getAppliedIndex()) {
+                while (!proposals.isEmpty() && proposals.peekFirst().index() <= e.getIndex()) {
+                    final Proposal p = proposals.pollFirst();
+                    ctx.afterWrite(() -> p.callback().onDone(RegionErrors.errorResponse(
+                            RegionErrors.outcomeUnknown("entry already applied"), p.term()), null));
+                }
                 continue;
             }
             if (e.getIndex() != applyState.getAppliedIndex() + 1) {
@@ -79,17 +153,24 @@ public final class ApplyDelegate {
             final Result r = applyEntry(e, ctx);
             applyState = applyState.toBuilder().setAppliedIndex(e.getIndex()).build();
             appliedTerm = e.getTerm();
-            ctx.markDirty(this);
+            if (!destroyed) {
+                ctx.markDirty(this);
+            }
             if (mine != null) {
                 final Result res = r;
                 ctx.afterWrite(() -> mine.callback().onDone(res.response(), res.snapshot()));
             } else if (r.snapshot() != null) {
                 r.snapshot().close();
             }
+            if (destroyed) {
+                break;
+            }
         }
+        // proposals not matched: their entries were skipped (already applied) or come after this peer's removal
+        final Error leftover = destroyed ? RegionErrors.regionNotFound(regionId)
+                : RegionErrors.outcomeUnknown("entry already applied");
         for (final Proposal p : proposals) {
-            ctx.afterWrite(() -> p.callback().onDone(RegionErrors.errorResponse(RegionErrors.staleCommand(),
-                    appliedTerm), null));
+            ctx.afterWrite(() -> p.callback().onDone(RegionErrors.errorResponse(leftover, appliedTerm), null));
         }
     }
 
@@ -113,6 +194,9 @@ public final class ApplyDelegate {
     private static final Result EMPTY = new Result(RaftCmdResponse.getDefaultInstance(), null);
 
     private Result applyEntry(final Entry e, final ApplyContext ctx) throws IOException {
+        if (e.getEntryType() == EntryType.EntryConfChange) {
+            return applyConfChange(e, ctx);
+        }
         if (e.getEntryType() != EntryType.EntryNormal || e.getData().isEmpty()) {
             return EMPTY;
         }
@@ -124,10 +208,61 @@ public final class ApplyDelegate {
                     ex);
         }
         if (req.hasAdminRequest()) {
+            if (req.getAdminRequest().getCmdType() == AdminCmdType.CompactLog) {
+                return applyCompactLog(req.getAdminRequest(), e.getTerm(), ctx);
+            }
             return new Result(RegionErrors.errorResponse(RegionErrors.other("admin command "
-                    + req.getAdminRequest().getCmdType() + " is not supported yet"), e.getTerm()), null);
+                    + req.getAdminRequest().getCmdType() + " is not supported"), e.getTerm()), null);
         }
         return execute(req, e.getTerm(), ctx, true);
+    }
+
+    private Result applyCompactLog(final AdminRequest admin, final long term, final ApplyContext ctx) {
+        final long index = admin.getCompactLog().getCompactIndex();
+        final RaftApplyState next = CompactLog.apply(applyState, index, admin.getCompactLog().getCompactTerm());
+        if (next != null) {
+            applyState = next;
+            ctx.report(new ApplyResult.CompactLog(regionId, index, admin.getCompactLog().getCompactTerm()), true);
+        }
+        return new Result(RaftCmdResponse.newBuilder().setHeader(RaftResponseHeader.newBuilder().setCurrentTerm(term))
+                .setAdminResponse(AdminResponse.newBuilder().setCmdType(AdminCmdType.CompactLog)
+                        .setCompactLog(CompactLogResponse.getDefaultInstance())).build(), null);
+    }
+
+    private Result applyConfChange(final Entry e, final ApplyContext ctx) throws IOException {
+        final ConfChange cc;
+        try {
+            cc = ConfChange.parseFrom(e.getData());
+        } catch (final InvalidProtocolBufferException ex) {
+            throw new IllegalStateException("region " + regionId + ": unparsable conf change at " + e.getIndex(), ex);
+        }
+        if (cc.getContext().isEmpty()) {
+            return EMPTY;
+        }
+        final RaftCmdRequest req = ChangePeer.commandOf(cc);
+        final Error err = RegionChecks.checkRegionEpoch(req, region, true);
+        if (err != null) {
+            return new Result(RegionErrors.errorResponse(err, e.getTerm()), null);
+        }
+        final Region next = ChangePeer.apply(region, req.getAdminRequest().getChangePeer());
+        final RaftCmdResponse.Builder resp = RaftCmdResponse.newBuilder()
+                .setHeader(RaftResponseHeader.newBuilder().setCurrentTerm(e.getTerm()));
+        if (next == null) {
+            return new Result(resp.setAdminResponse(AdminResponse.newBuilder().setCmdType(AdminCmdType.ChangePeer)
+                    .setChangePeer(ChangePeerResponse.newBuilder().setRegion(region))).build(), null);
+        }
+        final boolean removedSelf = RegionChecks.findPeerById(next, peerId) == null;
+        final WriteBatch wb = ctx.writeBatch();
+        if (removedSelf) {
+            destroySelf(next, ctx);
+        } else {
+            wb.put(Keys.META_CF, Keys.regionStateKey(regionId), RegionLocalState.newBuilder()
+                    .setState(PeerState.Normal).setRegion(next).build().toByteArray());
+        }
+        region = next;
+        ctx.report(new ApplyResult.ConfChanged(regionId, cc, next, removedSelf), removedSelf);
+        return new Result(resp.setAdminResponse(AdminResponse.newBuilder().setCmdType(AdminCmdType.ChangePeer)
+                .setChangePeer(ChangePeerResponse.newBuilder().setRegion(next))).build(), null);
     }
 
     /**
@@ -265,6 +400,9 @@ public final class ApplyDelegate {
 
     /** Adds the apply state to {@code wb}. */
     void writeApplyState(final WriteBatch wb) {
+        if (destroyed) {
+            return;
+        }
         wb.put(Keys.META_CF, Keys.applyStateKey(regionId), applyState.toByteArray());
     }
 

@@ -68,7 +68,20 @@ final class EntryCache {
         }
     }
 
-    private void clear() {
+    /** Drops every cached entry with an index at most {@code index} (the log was truncated). */
+    void compactTo(final long index) {
+        while (size() > 0 && entries.get(head).getIndex() <= index) {
+            bytes -= entries.get(head).getSerializedSize();
+            entries.set(head, null);
+            head++;
+        }
+        if (size() == 0) {
+            clear();
+        }
+    }
+
+    /** Drops everything. */
+    void clear() {
         entries.clear();
         head = 0;
         bytes = 0;

@@ -10,6 +10,7 @@ import org.tinykv.lsm.Cf;
  *  raft engine, CF raft:
  *    0x01 0x02 region_id(8, BE) 0x01 index(8, BE)   raft log entry       -> eraftpb.Entry
  *    0x01 0x02 region_id(8, BE) 0x02                RaftLocalState       -> raft_serverpb.RaftLocalState
+ *    0x01 0x04 region_id(8, BE)                     snapshot being applied -> eraftpb.Snapshot
  *  kv engine, CF raft (meta):
  *    0x01 0x01                                      StoreIdent           -> raft_serverpb.StoreIdent
  *    0x01 0x02 region_id(8, BE) 0x03                RaftApplyState       -> raft_serverpb.RaftApplyState
@@ -31,6 +32,7 @@ public final class Keys {
     static final byte STORE_IDENT = 0x01;
     static final byte REGION_RAFT_PREFIX = 0x02;
     static final byte REGION_META_PREFIX = 0x03;
+    static final byte SNAPSHOT_APPLY_PREFIX = 0x04;
     static final byte RAFT_LOG_SUFFIX = 0x01;
     static final byte RAFT_STATE_SUFFIX = 0x02;
     static final byte APPLY_STATE_SUFFIX = 0x03;
@@ -78,6 +80,34 @@ public final class Keys {
         return suffixed(REGION_META_PREFIX, regionId, REGION_STATE_SUFFIX);
     }
 
+    /** The key marking a snapshot of {@code regionId} whose data may not be in the kv engine yet (raft engine). */
+    public static byte[] snapshotApplyKey(final long regionId) {
+        final byte[] k = new byte[REGION_PREFIX_LEN];
+        regionPrefix(k, SNAPSHOT_APPLY_PREFIX, regionId);
+        return k;
+    }
+
+    /** Lower bound (inclusive) of all snapshot-apply markers. */
+    public static byte[] snapshotApplyMinKey() {
+        return new byte[] {LOCAL_PREFIX, SNAPSHOT_APPLY_PREFIX};
+    }
+
+    /** Upper bound (exclusive) of all snapshot-apply markers. */
+    public static byte[] snapshotApplyMaxKey() {
+        return new byte[] {LOCAL_PREFIX, SNAPSHOT_APPLY_PREFIX + 1};
+    }
+
+    /** Lower bound (inclusive) of region {@code regionId}'s raft log keys. */
+    public static byte[] raftLogMinKey(final long regionId) {
+        return raftLogKey(regionId, 0);
+    }
+
+    /** Upper bound (exclusive) of region {@code regionId}'s raft log keys. */
+    public static byte[] raftLogMaxKey(final long regionId) {
+        final byte[] k = suffixed(REGION_RAFT_PREFIX, regionId, (byte) (RAFT_LOG_SUFFIX + 1));
+        return k;
+    }
+
     /** Lower bound (inclusive) of all RegionLocalState keys. */
     public static byte[] regionMetaMinKey() {
         return new byte[] {LOCAL_PREFIX, REGION_META_PREFIX};
@@ -86,6 +116,14 @@ public final class Keys {
     /** Upper bound (exclusive) of all RegionLocalState keys. */
     public static byte[] regionMetaMaxKey() {
         return new byte[] {LOCAL_PREFIX, REGION_META_PREFIX + 1};
+    }
+
+    /** The region id of a snapshot-apply marker key. */
+    public static long regionIdOfSnapshotApplyKey(final byte[] key) {
+        if (key.length != REGION_PREFIX_LEN || key[0] != LOCAL_PREFIX || key[1] != SNAPSHOT_APPLY_PREFIX) {
+            throw new IllegalArgumentException("not a snapshot apply key: " + Arrays.toString(key));
+        }
+        return getLong(key, 2);
     }
 
     /** The region id of a RegionLocalState key. */

@@ -1,19 +1,32 @@
 package org.tinykv.multiraft.peer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import org.tinykv.lsm.WriteBatch;
+import org.tinykv.multiraft.operation.compactlog.CompactLog;
+import org.tinykv.multiraft.operation.confchange.ChangePeer;
 import org.tinykv.multiraft.operation.read.PendingReads;
+import org.tinykv.multiraft.operation.snapshot.SnapManager;
 import org.tinykv.multiraft.region.RegionChecks;
 import org.tinykv.multiraft.region.RegionErrors;
+import org.tinykv.multiraft.transport.SnapshotFiles;
 import org.tinykv.multiraft.transport.Transport;
+import org.tinykv.proto.eraftpb.ConfChangeType;
 import org.tinykv.proto.eraftpb.Entry;
 import org.tinykv.proto.eraftpb.Message;
+import org.tinykv.proto.eraftpb.MessageType;
+import org.tinykv.proto.eraftpb.Snapshot;
 import org.tinykv.proto.errorpb.Error;
 import org.tinykv.proto.metapb.Region;
 import org.tinykv.proto.raft_cmdpb.AdminCmdType;
 import org.tinykv.proto.raft_cmdpb.AdminResponse;
+import org.tinykv.proto.raft_cmdpb.ChangePeerRequest;
 import org.tinykv.proto.raft_cmdpb.CmdType;
 import org.tinykv.proto.raft_cmdpb.RaftCmdRequest;
 import org.tinykv.proto.raft_cmdpb.RaftCmdResponse;
@@ -21,9 +34,11 @@ import org.tinykv.proto.raft_cmdpb.RaftResponseHeader;
 import org.tinykv.proto.raft_cmdpb.Request;
 import org.tinykv.proto.raft_cmdpb.TransferLeaderResponse;
 import org.tinykv.proto.raft_serverpb.RaftMessage;
+import org.tinykv.proto.raft_serverpb.RaftSnapshotData;
 import org.tinykv.raft.RaftConfig;
 import org.tinykv.raft.RawNode;
 import org.tinykv.raft.ReadState;
+import org.tinykv.raft.SnapshotStatus;
 import org.tinykv.raft.Ready;
 import org.tinykv.raft.StateRole;
 import org.tinykv.raft.Status;
@@ -35,7 +50,11 @@ import org.tinykv.raft.Status;
  * messages, returns the work for the apply side, and advances raft.
  *
  * <p>Writes are proposed to the log and answered by the apply side (matched by index and term). Read-only
- * commands (Get/Snap) go through ReadIndex and are never written to the log.
+ * commands (Get/Snap) go through ReadIndex and are never written to the log. Admin commands: TransferLeader,
+ * ChangePeer (a raft conf change carrying the command in its context) and CompactLog (also proposed by the leader
+ * itself when the log exceeds the GC limits). Results of the apply side come back through
+ * {@link #onApplyResult}. A peer created on demand for an unknown region starts uninitialized and waits for a
+ * snapshot.
  *
  * <p>Thread-safety: confined to one thread at a time.
  */
@@ -47,6 +66,13 @@ public final class Peer {
     private final RawNode raft;
     private final ArrayDeque<Proposal> proposals = new ArrayDeque<>();
     private final PendingReads<PendingRead> reads;
+    private final PeerConfig cfg;
+    private final Map<Long, org.tinykv.proto.metapb.Peer> peerCache = new HashMap<>();
+    private BiConsumer<Long, Boolean> snapshotStatusSink = (to, ok) -> { };
+    private ApplyTask.ApplySnapshot pendingSnapshot;
+    private long lastCompactProposed;
+    private boolean destroying;
+    private org.tinykv.proto.metapb.RegionEpoch staleEpoch;
     private long leaderId;
     private StateRole role = StateRole.FOLLOWER;
     private Ready outstanding;
@@ -61,11 +87,23 @@ public final class Peer {
      * @throws IllegalArgumentException if the region has no peer on this store
      */
     public Peer(final long storeId, final PeerStorage storage, final PeerConfig cfg) {
+        this(storeId, storage, cfg, RegionChecks.findPeer(storage.region(), storeId));
+    }
+
+    /**
+     * Creates peer {@code meta} of {@code storage}'s region on {@code storeId} (for a peer created on demand,
+     * whose storage is uninitialized and does not list it yet).
+     *
+     * @throws IllegalArgumentException if {@code meta} is null or on another store
+     */
+    public Peer(final long storeId, final PeerStorage storage, final PeerConfig cfg,
+                final org.tinykv.proto.metapb.Peer meta) {
         this.storeId = storeId;
         this.storage = storage;
         this.regionId = storage.regionId();
-        this.meta = RegionChecks.findPeer(storage.region(), storeId);
-        if (meta == null) {
+        this.meta = meta;
+        this.cfg = cfg;
+        if (meta == null || meta.getStoreId() != storeId) {
             throw new IllegalArgumentException("region " + regionId + " has no peer on store " + storeId);
         }
         final RaftConfig rc = RaftConfig.builder(meta.getId()).electionTick(cfg.electionTick())
@@ -118,7 +156,13 @@ public final class Peer {
 
     /** Advances logical time one tick; answers ReadIndex requests that timed out with StaleCommand. */
     public void tick() {
+        if (destroying) {
+            return;
+        }
         raft.tick();
+        if (isLeader()) {
+            maybeCompactLog();
+        }
         for (final PendingRead r : reads.tick()) {
             r.callback().onDone(RegionErrors.errorResponse(RegionErrors.staleCommand(), r.term()), null);
         }
@@ -131,10 +175,123 @@ public final class Peer {
 
     /** Feeds a raft message from another peer. Returns false if it was not for this peer and was dropped. */
     public boolean step(final RaftMessage msg) {
-        if (msg.getToPeer().getId() != meta.getId() || msg.getRegionId() != regionId) {
+        if (msg.getToPeer().getId() != meta.getId() || msg.getRegionId() != regionId || destroying
+                || msg.getIsTombstone()) {
+            return false;
+        }
+        peerCache.put(msg.getFromPeer().getId(), msg.getFromPeer());
+        if (msg.getMessage().getMsgType() == MessageType.MsgSnapshot && !acceptSnapshot(msg.getMessage())) {
             return false;
         }
         return raft.step(msg.getMessage());
+    }
+
+    /**
+     * Checks a message against the region membership before {@link #step}: returns a tombstone notice to send
+     * back if the sender was removed from the region (not a member, older conf version), else null. Messages
+     * that tell this peer that it is stale (a tombstone notice with a newer epoch, or a message for a newer peer
+     * of this region on this store) yield {@link #staleSelf()}.
+     */
+    public RaftMessage checkMembership(final RaftMessage msg) {
+        if (!storage.isInitialized() || destroying) {
+            return null;
+        }
+        final long ours = region().getRegionEpoch().getConfVer();
+        final long theirs = msg.getRegionEpoch().getConfVer();
+        if (msg.getIsTombstone() || msg.getToPeer().getId() > meta.getId()) {
+            if (theirs > ours) {
+                destroying = true;
+                staleEpoch = msg.getRegionEpoch();
+            }
+            return null;
+        }
+        if (RegionChecks.findPeerById(region(), msg.getFromPeer().getId()) == null && theirs < ours) {
+            return RaftMessage.newBuilder().setRegionId(regionId).setFromPeer(meta).setToPeer(msg.getFromPeer())
+                    .setRegionEpoch(region().getRegionEpoch()).setIsTombstone(true).build();
+        }
+        return null;
+    }
+
+    /**
+     * If a newer member told this peer it was removed: the task that makes the apply side delete its data and
+     * write the tombstone (once; the peer then ignores everything until it is destroyed), else null.
+     */
+    public ApplyTask staleSelf() {
+        if (!destroying || staleEpoch == null) {
+            return null;
+        }
+        final ApplyTask t = new ApplyTask.Destroy(regionId, staleEpoch);
+        staleEpoch = null;
+        failAll(RegionErrors.regionNotFound(regionId));
+        return t;
+    }
+
+    /** A snapshot is stepped only if it is newer than ours and its files were received intact. */
+    private boolean acceptSnapshot(final Message m) {
+        final SnapManager snaps = storage.snapManager();
+        if (snaps == null || outstanding != null && outstanding.snapshot() != null) {
+            return false;
+        }
+        final Snapshot s = m.getSnapshot();
+        try {
+            final RaftSnapshotData data = SnapManager.parseData(s);
+            if (s.getMetadata().getIndex() <= storage.truncatedIndex() || data.getRegion().getId() != regionId
+                    || storage.isInitialized() && RegionChecks.isEpochStale(data.getRegion().getRegionEpoch(),
+                    region().getRegionEpoch())) {
+                return false;
+            }
+            return SnapManager.present(snaps.receivedFiles(regionId, s));
+        } catch (final IOException e) {
+            return false;
+        }
+    }
+
+    /** The transport's verdict on a snapshot sent to {@code toPeerId}. */
+    public void onSnapshotStatus(final long toPeerId, final boolean ok) {
+        raft.reportSnapshot(toPeerId, ok ? SnapshotStatus.FINISH : SnapshotStatus.FAILURE);
+    }
+
+    /** Where snapshot transfer outcomes are reported (the store routes them back to this peer's mailbox). */
+    public void setSnapshotStatusSink(final BiConsumer<Long, Boolean> sink) {
+        this.snapshotStatusSink = sink;
+    }
+
+    private void maybeCompactLog() {
+        final long applied = raft.status().applied();
+        final long idx = CompactLog.compactIndex(storage.firstIndex(), applied, storage.logBytes(),
+                cfg.raftLogGcCountLimit(), cfg.raftLogGcSizeLimit(), lastCompactProposed);
+        if (idx == 0) {
+            return;
+        }
+        final long term = storage.term(idx);
+        if (raft.propose(CompactLog.request(region(), meta, idx, term).toByteString())) {
+            lastCompactProposed = idx;
+        }
+    }
+
+    /**
+     * Takes a result of the apply side. Returns true if this peer was removed from the region and has destroyed
+     * itself (raft log and state deleted, waiting commands answered RegionNotFound): the caller unregisters it.
+     */
+    public boolean onApplyResult(final ApplyResult r) {
+        try {
+            if (r instanceof ApplyResult.CompactLog c) {
+                storage.compactTo(c.index(), c.term());
+            } else if (r instanceof ApplyResult.SnapshotApplied s) {
+                storage.finishSnapshotApply(s.index());
+            } else if (r instanceof ApplyResult.ConfChanged c) {
+                if (c.removedSelf()) {
+                    failAll(RegionErrors.regionNotFound(regionId));
+                    storage.destroy();
+                    return true;
+                }
+                raft.applyConfChange(c.change());
+                storage.setRegion(c.region());
+            }
+            return false;
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -144,6 +301,9 @@ public final class Peer {
     public void propose(final RaftCmdRequest req, final CmdCallback cb) {
         final long term = raft.status().hardState().getTerm();
         Error err = RegionChecks.checkStoreId(req, storeId);
+        if (err == null && destroying) {
+            err = RegionErrors.regionNotFound(regionId);
+        }
         if (err == null && !isLeader()) {
             err = RegionErrors.notLeader(regionId, RegionChecks.findPeerById(region(), leaderId));
         }
@@ -165,18 +325,47 @@ public final class Peer {
         } else if (isReadOnly(req)) {
             raft.readIndex(reads.add(new PendingRead(req, cb, term)));
         } else {
-            final long index = raft.status().lastIndex() + 1;
-            if (!raft.propose(req.toByteString()) || raft.status().lastIndex() != index) {
-                cb.onDone(RegionErrors.errorResponse(RegionErrors.notLeader(regionId, null), term), null);
-                return;
-            }
-            // proposals queued at this index or later were truncated from this leader's log: they can never commit
-            while (!proposals.isEmpty() && proposals.peekLast().index() >= index) {
-                final Proposal stale = proposals.pollLast();
-                stale.callback().onDone(RegionErrors.errorResponse(RegionErrors.staleCommand(), term), null);
-            }
-            proposals.addLast(new Proposal(index, raft.status().hardState().getTerm(), cb));
+            proposeWrite(req, cb, term);
         }
+    }
+
+    private void proposeWrite(final RaftCmdRequest req, final CmdCallback cb, final long term) {
+        final long index = raft.status().lastIndex() + 1;
+        if (!raft.propose(req.toByteString()) || raft.status().lastIndex() != index) {
+            cb.onDone(RegionErrors.errorResponse(RegionErrors.notLeader(regionId, null), term), null);
+            return;
+        }
+        track(index, cb, term);
+    }
+
+    private void track(final long index, final CmdCallback cb, final long term) {
+        // proposals queued at this index or later were truncated from this leader's log: they can never commit
+        while (!proposals.isEmpty() && proposals.peekLast().index() >= index) {
+            final Proposal stale = proposals.pollLast();
+            stale.callback().onDone(RegionErrors.errorResponse(RegionErrors.staleCommand(), term), null);
+        }
+        proposals.addLast(new Proposal(index, raft.status().hardState().getTerm(), cb));
+    }
+
+    private void proposeChangePeer(final RaftCmdRequest req, final CmdCallback cb, final long term) {
+        final ChangePeerRequest cp = req.getAdminRequest().getChangePeer();
+        if (cp.getChangeType() == ConfChangeType.RemoveNode && cp.getPeer().getId() == meta.getId()) {
+            cb.onDone(RegionErrors.errorResponse(RegionErrors.other("ignore remove leader: transfer leadership "
+                    + "away from peer " + meta.getId() + " first"), term), null);
+            return;
+        }
+        if (cp.getChangeType() != ConfChangeType.AddNode && cp.getChangeType() != ConfChangeType.RemoveNode) {
+            cb.onDone(RegionErrors.errorResponse(RegionErrors.other("unsupported conf change "
+                    + cp.getChangeType()), term), null);
+            return;
+        }
+        final long index = raft.status().lastIndex() + 1;
+        if (!raft.proposeConfChange(ChangePeer.toConfChange(req)) || raft.status().lastIndex() != index) {
+            cb.onDone(RegionErrors.errorResponse(RegionErrors.other("conf change rejected: another one is "
+                    + "pending"), term), null);
+            return;
+        }
+        track(index, cb, term);
     }
 
     private Error checkRequests(final RaftCmdRequest req) {
@@ -206,7 +395,16 @@ public final class Peer {
     }
 
     private void proposeAdmin(final RaftCmdRequest req, final CmdCallback cb, final long term) {
-        if (req.getAdminRequest().getCmdType() == AdminCmdType.TransferLeader) {
+        final AdminCmdType type = req.getAdminRequest().getCmdType();
+        if (type == AdminCmdType.ChangePeer) {
+            proposeChangePeer(req, cb, term);
+            return;
+        }
+        if (type == AdminCmdType.CompactLog) {
+            proposeWrite(req, cb, term);
+            return;
+        }
+        if (type == AdminCmdType.TransferLeader) {
             raft.transferLeader(req.getAdminRequest().getTransferLeader().getPeer().getId());
             cb.onDone(RaftCmdResponse.newBuilder().setHeader(RaftResponseHeader.newBuilder().setCurrentTerm(term))
                     .setAdminResponse(AdminResponse.newBuilder().setCmdType(AdminCmdType.TransferLeader)
@@ -234,14 +432,26 @@ public final class Peer {
             return false;
         }
         final Ready rd = raft.ready();
-        if (rd.snapshot() != null && rd.snapshot().getMetadata().getIndex() > 0) {
-            throw new IllegalStateException("region " + regionId + ": snapshots are not supported yet");
+        final boolean snap = rd.snapshot() != null && rd.snapshot().getMetadata().getIndex() > 0;
+        if (snap) {
+            try {
+                final SnapshotFiles files = storage.applySnapshot(rd.snapshot(), raftWb);
+                pendingSnapshot = new ApplyTask.ApplySnapshot(regionId, rd.snapshot(), files);
+                final long index = rd.snapshot().getMetadata().getIndex();
+                final long term = rd.snapshot().getMetadata().getTerm();
+                while (!proposals.isEmpty() && proposals.peekFirst().index() <= index) {
+                    proposals.pollFirst().callback().onDone(RegionErrors.errorResponse(
+                            RegionErrors.outcomeUnknown("folded into snapshot " + index), term), null);
+                }
+            } catch (final IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         storage.append(rd.entries(), raftWb);
         if (rd.hardState() != null) {
             storage.setHardState(rd.hardState());
         }
-        if (rd.hardState() != null || !rd.entries().isEmpty()) {
+        if (snap || rd.hardState() != null || !rd.entries().isEmpty()) {
             storage.writeRaftState(raftWb);
         }
         outstanding = rd;
@@ -265,6 +475,10 @@ public final class Peer {
             send(transport, m);
         }
         final List<ApplyTask> tasks = new ArrayList<>(2);
+        if (pendingSnapshot != null) {
+            tasks.add(pendingSnapshot);
+            pendingSnapshot = null;
+        }
         if (!rd.committedEntries().isEmpty()) {
             final List<Entry> ents = rd.committedEntries();
             final long last = ents.get(ents.size() - 1).getIndex();
@@ -296,14 +510,29 @@ public final class Peer {
     }
 
     private void send(final Transport transport, final Message m) {
-        final org.tinykv.proto.metapb.Peer to = RegionChecks.findPeerById(region(), m.getTo());
+        org.tinykv.proto.metapb.Peer to = RegionChecks.findPeerById(region(), m.getTo());
+        if (to == null) {
+            to = peerCache.get(m.getTo());
+        }
         if (to == null) {
             return;
         }
         final Region r = region();
-        transport.send(RaftMessage.newBuilder().setRegionId(regionId).setFromPeer(meta).setToPeer(to)
+        final RaftMessage msg = RaftMessage.newBuilder().setRegionId(regionId).setFromPeer(meta).setToPeer(to)
                 .setRegionEpoch(r.getRegionEpoch()).setStartKey(r.getStartKey()).setEndKey(r.getEndKey())
-                .setMessage(m).build());
+                .setMessage(m).build();
+        if (m.getMsgType() != MessageType.MsgSnapshot) {
+            transport.send(msg);
+            return;
+        }
+        final SnapshotFiles files = storage.generatedFiles(m.getSnapshot().getMetadata().getIndex());
+        if (files == null) {
+            raft.reportSnapshot(m.getTo(), SnapshotStatus.FAILURE);
+            return;
+        }
+        final long toId = m.getTo();
+        final BiConsumer<Long, Boolean> sink = snapshotStatusSink;
+        transport.sendSnapshot(msg, files, ok -> sink.accept(toId, ok));
     }
 
     /** Answers every waiting command with {@code error} (the peer is being stopped). */

@@ -3,15 +3,22 @@ package org.tinykv.multiraft.peer;
 /**
  * Raft settings of every peer of a store.
  *
- * @param electionTick     ticks before a follower campaigns (randomized up to twice that)
- * @param heartbeatTick    ticks between leader heartbeats
- * @param maxSizePerMsg    byte limit of entries per append message
- * @param maxInflightMsgs  append messages in flight per follower
- * @param readTimeoutTicks ticks after which an unconfirmed ReadIndex request is answered StaleCommand
- * @param seed             seed of the election randomness (mixed with the peer id)
+ * @param electionTick         ticks before a follower campaigns (randomized up to twice that)
+ * @param heartbeatTick        ticks between leader heartbeats
+ * @param maxSizePerMsg        byte limit of entries per append message
+ * @param maxInflightMsgs      append messages in flight per follower
+ * @param readTimeoutTicks     ticks after which an unconfirmed ReadIndex request is answered StaleCommand
+ * @param seed                 seed of the election randomness (mixed with the peer id)
+ * @param raftLogGcCountLimit  the leader proposes CompactLog once more than this many applied entries are kept
+ * @param raftLogGcSizeLimit   ... or once the kept log exceeds this many bytes (approximate)
  */
 public record PeerConfig(int electionTick, int heartbeatTick, long maxSizePerMsg, int maxInflightMsgs,
-                         int readTimeoutTicks, long seed) {
+                         int readTimeoutTicks, long seed, long raftLogGcCountLimit, long raftLogGcSizeLimit) {
+
+    /** Default of {@link #raftLogGcCountLimit}. */
+    public static final long DEFAULT_GC_COUNT_LIMIT = 1000;
+    /** Default of {@link #raftLogGcSizeLimit}: 16 MiB. */
+    public static final long DEFAULT_GC_SIZE_LIMIT = 16L << 20;
 
     /** Validates the settings. */
     public PeerConfig {
@@ -21,6 +28,16 @@ public record PeerConfig(int electionTick, int heartbeatTick, long maxSizePerMsg
         if (maxSizePerMsg <= 0 || maxInflightMsgs <= 0 || readTimeoutTicks <= 0) {
             throw new IllegalArgumentException("maxSizePerMsg, maxInflightMsgs, readTimeoutTicks must be positive");
         }
+        if (raftLogGcCountLimit <= 0 || raftLogGcSizeLimit <= 0) {
+            throw new IllegalArgumentException("raft log GC limits must be positive");
+        }
+    }
+
+    /** Settings with the default raft log GC limits. */
+    public PeerConfig(final int electionTick, final int heartbeatTick, final long maxSizePerMsg,
+                      final int maxInflightMsgs, final int readTimeoutTicks, final long seed) {
+        this(electionTick, heartbeatTick, maxSizePerMsg, maxInflightMsgs, readTimeoutTicks, seed,
+                DEFAULT_GC_COUNT_LIMIT, DEFAULT_GC_SIZE_LIMIT);
     }
 
     /** TinyKV's defaults: election 10 ticks, heartbeat 2 ticks, 1 MiB messages, 256 in flight. */
@@ -30,6 +47,13 @@ public record PeerConfig(int electionTick, int heartbeatTick, long maxSizePerMsg
 
     /** A copy with another seed. */
     public PeerConfig withSeed(final long s) {
-        return new PeerConfig(electionTick, heartbeatTick, maxSizePerMsg, maxInflightMsgs, readTimeoutTicks, s);
+        return new PeerConfig(electionTick, heartbeatTick, maxSizePerMsg, maxInflightMsgs, readTimeoutTicks, s,
+                raftLogGcCountLimit, raftLogGcSizeLimit);
+    }
+
+    /** A copy with other raft log GC limits. */
+    public PeerConfig withGcLimits(final long countLimit, final long sizeLimit) {
+        return new PeerConfig(electionTick, heartbeatTick, maxSizePerMsg, maxInflightMsgs, readTimeoutTicks, seed,
+                countLimit, sizeLimit);
     }
 }

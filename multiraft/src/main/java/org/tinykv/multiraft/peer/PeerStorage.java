@@ -9,6 +9,10 @@ import org.tinykv.lsm.Db;
 import org.tinykv.lsm.DbIterator;
 import org.tinykv.lsm.ReadOptions;
 import org.tinykv.lsm.WriteBatch;
+import org.tinykv.lsm.WriteOptions;
+import org.tinykv.multiraft.operation.snapshot.GeneratedSnapshot;
+import org.tinykv.multiraft.operation.snapshot.SnapManager;
+import org.tinykv.multiraft.transport.SnapshotFiles;
 import org.tinykv.proto.eraftpb.ConfState;
 import org.tinykv.proto.eraftpb.Entry;
 import org.tinykv.proto.eraftpb.HardState;
@@ -17,6 +21,7 @@ import org.tinykv.proto.metapb.Peer;
 import org.tinykv.proto.metapb.Region;
 import org.tinykv.proto.raft_serverpb.RaftApplyState;
 import org.tinykv.proto.raft_serverpb.RaftLocalState;
+import org.tinykv.proto.raft_serverpb.RaftSnapshotData;
 import org.tinykv.proto.raft_serverpb.RegionLocalState;
 import org.tinykv.raft.CompactedException;
 import org.tinykv.raft.RaftState;
@@ -33,7 +38,14 @@ import org.tinykv.wal.CorruptionException;
  * <p>The in-memory view (last index, hard state, entry cache) is updated when the batch is filled; the caller
  * must write the batch before driving raft again, and must discard the peer if that write fails.
  *
- * <p>Thread-safety: confined to the thread driving the peer.
+ * <p>Snapshots: {@link #snapshot()} asks the store's {@link SnapManager} to generate one off this thread and
+ * answers "temporarily unavailable" until it is ready; the generated snapshot is reused while it is not older
+ * than the truncated index and was taken at the current conf version. {@link #applySnapshot} installs a received
+ * snapshot on the raft side (log and raft state), with a marker telling a restarted store to (re-)apply its data.
+ * {@link #compactTo} truncates the log after a CompactLog was applied.
+ *
+ * <p>Thread-safety: confined to the thread driving the peer (the generated snapshot is handed over through a
+ * volatile field).
  */
 public final class PeerStorage implements RaftStorage {
     /** Index and term of the log position every bootstrapped region starts at (as TinyKV). */
@@ -46,14 +58,23 @@ public final class PeerStorage implements RaftStorage {
     private final EntryCache cache = new EntryCache(1024, 4L << 20);
     private Region region;
     private RaftLocalState raftState;
-    private final long truncatedIndex;
-    private final long truncatedTerm;
+    private long truncatedIndex;
+    private long truncatedTerm;
     private final long appliedIndex;
+    private final SnapManager snaps;
+    private long logBytes;
+    private boolean generating;
+    private volatile boolean generationDone;
+    private volatile GeneratedSnapshot generationResult;
+    private GeneratedSnapshot generated;
+    private long pendingApplyIndex;
+    private SnapshotFiles pendingApplyFiles;
 
     private PeerStorage(final long regionId, final Db raftDb, final Region region, final RaftLocalState raftState,
-                        final RaftApplyState applyState) {
+                        final RaftApplyState applyState, final SnapManager snaps) {
         this.regionId = regionId;
         this.raftDb = raftDb;
+        this.snaps = snaps;
         this.region = region;
         this.raftState = raftState;
         this.truncatedIndex = applyState.getTruncatedState().getIndex();
@@ -67,6 +88,17 @@ public final class PeerStorage implements RaftStorage {
      * @throws CorruptionException if a state is missing or unparsable, or the states contradict each other
      */
     public static PeerStorage load(final long regionId, final Db kvDb, final Db raftDb) throws IOException {
+        return load(regionId, kvDb, raftDb, null);
+    }
+
+    /**
+     * Loads region {@code regionId}'s states; {@code snaps} (nullable: no snapshots) generates and stores
+     * snapshots.
+     *
+     * @throws CorruptionException if a state is missing or unparsable, or the states contradict each other
+     */
+    public static PeerStorage load(final long regionId, final Db kvDb, final Db raftDb, final SnapManager snaps)
+            throws IOException {
         final RegionLocalState rs = parse(kvDb.get(Keys.META_CF, Keys.regionStateKey(regionId)), "region state",
                 regionId, RegionLocalState.parser());
         final RaftApplyState as = parse(kvDb.get(Keys.META_CF, Keys.applyStateKey(regionId)), "apply state",
@@ -79,7 +111,45 @@ public final class PeerStorage implements RaftStorage {
             throw new CorruptionException("raft-engine", 0, "region " + regionId + " states contradict: raft "
                     + ls + " apply " + as);
         }
-        return new PeerStorage(regionId, raftDb, rs.getRegion(), ls, as);
+        return new PeerStorage(regionId, raftDb, rs.getRegion(), ls, as, snaps);
+    }
+
+    /**
+     * A storage for a peer created on demand (no data, no membership; it waits for a snapshot). A raft state
+     * left by an earlier uninitialized incarnation is kept (its term and vote must not go back).
+     */
+    public static PeerStorage createUninitialized(final long regionId, final Db raftDb, final SnapManager snaps)
+            throws IOException {
+        RaftLocalState ls = RaftLocalState.getDefaultInstance();
+        final byte[] old = raftDb.get(Keys.META_CF, Keys.raftStateKey(regionId));
+        if (old != null) {
+            final RaftLocalState prev = parse(old, "raft state", regionId, RaftLocalState.parser());
+            if (prev.getLastIndex() == 0) {
+                ls = prev;
+            }
+        }
+        return new PeerStorage(regionId, raftDb, Region.newBuilder().setId(regionId).build(), ls,
+                RaftApplyState.getDefaultInstance(), snaps);
+    }
+
+    /** True once the region meta is known (bootstrapped, loaded, or received by snapshot). */
+    public boolean isInitialized() {
+        return region.getPeersCount() > 0;
+    }
+
+    /** The index of the last entry folded into a snapshot or truncated away. */
+    public long truncatedIndex() {
+        return truncatedIndex;
+    }
+
+    /** Approximate bytes of the entries kept in the log since this storage was loaded. */
+    public long logBytes() {
+        return logBytes;
+    }
+
+    /** The store's snapshot manager, or null if snapshots are off. */
+    public SnapManager snapManager() {
+        return snaps;
     }
 
     private static <T> T parse(final byte[] b, final String what, final long regionId,
@@ -225,7 +295,110 @@ public final class PeerStorage implements RaftStorage {
 
     @Override
     public Snapshot snapshot() {
+        if (generationDone) {
+            generationDone = false;
+            generating = false;
+            final GeneratedSnapshot g = generationResult;
+            generationResult = null;
+            if (g != null) {
+                if (generated != null && !generated.files().dir().equals(g.files().dir())) {
+                    SnapManager.deleteQuietly(generated.files());
+                }
+                generated = g;
+            }
+        }
+        if (generated != null && generated.index() >= truncatedIndex
+                && generated.region().getRegionEpoch().getConfVer() == region.getRegionEpoch().getConfVer()) {
+            return generated.snapshot();
+        }
+        if (snaps != null && !generating) {
+            generating = true;
+            snaps.requestGeneration(regionId, g -> {
+                generationResult = g;
+                generationDone = true;
+            });
+        }
         throw new SnapshotTemporarilyUnavailableException();
+    }
+
+    /** The files of the generated snapshot at {@code index}, or null if it is not the current one. */
+    public SnapshotFiles generatedFiles(final long index) {
+        return generated != null && generated.index() == index ? generated.files() : null;
+    }
+
+    /**
+     * Installs a received snapshot on the raft side: adds to {@code raftWb} the deletion of the whole log, the
+     * new RaftLocalState (last index = snapshot index) and the apply marker; the caller then applies its data
+     * through the apply side. Returns the files to apply.
+     */
+    public SnapshotFiles applySnapshot(final Snapshot snap, final WriteBatch raftWb) throws CorruptionException {
+        final RaftSnapshotData data = SnapManager.parseData(snap);
+        final long index = snap.getMetadata().getIndex();
+        final long term = snap.getMetadata().getTerm();
+        raftWb.deleteRange(Keys.META_CF, Keys.raftLogMinKey(regionId), Keys.raftLogMaxKey(regionId));
+        raftWb.put(Keys.META_CF, Keys.snapshotApplyKey(regionId), snap.toByteArray());
+        final HardState hs = raftState.getHardState();
+        raftState = raftState.toBuilder().setLastIndex(index).setLastTerm(term)
+                .setHardState(hs.toBuilder().setCommit(Math.max(hs.getCommit(), index))).build();
+        truncatedIndex = index;
+        truncatedTerm = term;
+        cache.clear();
+        logBytes = 0;
+        region = data.getRegion();
+        pendingApplyIndex = index;
+        pendingApplyFiles = snaps.receivedFiles(regionId, snap);
+        return pendingApplyFiles;
+    }
+
+    /** The apply side installed the snapshot at {@code index}: drops the marker and the received files. */
+    public void finishSnapshotApply(final long index) throws IOException {
+        if (pendingApplyIndex != index) {
+            return;
+        }
+        raftDb.write(new WriteBatch().delete(Keys.META_CF, Keys.snapshotApplyKey(regionId)), WriteOptions.NO_SYNC);
+        SnapManager.deleteQuietly(pendingApplyFiles);
+        pendingApplyIndex = 0;
+        pendingApplyFiles = null;
+    }
+
+    /**
+     * Deletes entries up to {@code index} (a CompactLog was applied and its apply state written, synced) with a
+     * range delete outside the synced append path, and advances the first index. Ignored if already truncated.
+     */
+    public void compactTo(final long index, final long term) throws IOException {
+        if (index <= truncatedIndex || index > lastIndex()) {
+            return;
+        }
+        final long kept = lastIndex() - truncatedIndex;
+        // from index 0: also drops entries a crash resurrected below the truncated index
+        raftDb.write(new WriteBatch().deleteRange(Keys.META_CF, Keys.raftLogMinKey(regionId),
+                Keys.raftLogKey(regionId, index + 1)), WriteOptions.NO_SYNC);
+        if (kept > 0) {
+            logBytes = logBytes * (lastIndex() - index) / kept;
+        }
+        truncatedIndex = index;
+        truncatedTerm = term;
+        cache.compactTo(index);
+    }
+
+    /**
+     * Deletes a region's raft log, raft state and apply marker from the raft engine, unsynced: a store restarted
+     * after a crash repeats it for every tombstoned region whose raft state is still there.
+     */
+    public static void clearRaftData(final Db raftDb, final long regionId) throws IOException {
+        raftDb.write(new WriteBatch().deleteRange(Keys.META_CF, Keys.raftLogMinKey(regionId),
+                Keys.raftLogMaxKey(regionId)).delete(Keys.META_CF, Keys.raftStateKey(regionId))
+                .delete(Keys.META_CF, Keys.snapshotApplyKey(regionId)), WriteOptions.NO_SYNC);
+    }
+
+    /** Removes the region's raft log, raft state and apply marker from the raft engine (the peer is destroyed). */
+    public void destroy() throws IOException {
+        clearRaftData(raftDb, regionId);
+        cache.clear();
+        if (generated != null) {
+            SnapManager.deleteQuietly(generated.files());
+            generated = null;
+        }
     }
 
     /**
@@ -243,7 +416,9 @@ public final class PeerStorage implements RaftStorage {
                     + " outside (" + truncatedIndex + ", " + (lastIndex() + 1) + "]");
         }
         for (final Entry e : entries) {
-            wb.put(Keys.META_CF, Keys.raftLogKey(regionId, e.getIndex()), e.toByteArray());
+            final byte[] v = e.toByteArray();
+            wb.put(Keys.META_CF, Keys.raftLogKey(regionId, e.getIndex()), v);
+            logBytes += v.length;
         }
         final long oldLast = lastIndex();
         if (last.getIndex() < oldLast) {

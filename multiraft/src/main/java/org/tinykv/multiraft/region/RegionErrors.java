@@ -64,6 +64,15 @@ public final class RegionErrors {
                 .build();
     }
 
+    /**
+     * A write whose outcome this peer cannot tell (its entry was folded into a snapshot before this peer applied
+     * it, or skipped as already applied): it may or may not have taken effect. A message-only error, so that
+     * clients do not mistake it for StaleCommand (which means "not applied").
+     */
+    public static Error outcomeUnknown(final String why) {
+        return other("command outcome unknown: " + why);
+    }
+
     /** The request was addressed to another store. */
     public static Error storeNotMatch(final long requestStoreId, final long actualStoreId) {
         return Error.newBuilder().setMessage("store not match " + requestStoreId + " " + actualStoreId)

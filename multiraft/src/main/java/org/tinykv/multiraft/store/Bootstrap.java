@@ -69,6 +69,25 @@ public final class Bootstrap {
     }
 
     /**
+     * Writes only the store identity (synced): a store that holds no region yet and gets its peers on demand
+     * (conf changes). Idempotent for the same arguments.
+     *
+     * @throws IOException if the dir belongs to another store or cluster
+     */
+    public static void bootstrapEmptyStore(final FileSystem fs, final Path dir, final long clusterId,
+                                           final long storeId, final StoreConfig cfg) throws IOException {
+        try (Engines e = Engines.open(fs, dir, cfg)) {
+            final StoreIdent ident = StoreIdent.newBuilder().setClusterId(clusterId).setStoreId(storeId).build();
+            final byte[] old = e.kv().get(Keys.META_CF, Keys.storeIdentKey());
+            if (old != null && !parseIdent(old, dir).equals(ident)) {
+                throw new IOException(dir + " already belongs to " + parseIdent(old, dir).toString().trim());
+            }
+            e.kv().write(new WriteBatch().put(Keys.META_CF, Keys.storeIdentKey(), ident.toByteArray()),
+                    WriteOptions.SYNC);
+        }
+    }
+
+    /**
      * The stage-1 first region: id {@code regionId}, all keys ({@code ""..""}), epoch conf_ver 1 / version 1, one
      * peer per store with ids {@code peerIds[i]} on {@code storeIds[i]}.
      */

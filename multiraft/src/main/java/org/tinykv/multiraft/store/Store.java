@@ -13,12 +13,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tinykv.lsm.DbIterator;
 import org.tinykv.lsm.ReadOptions;
+import org.tinykv.lsm.WriteBatch;
+import org.tinykv.lsm.WriteOptions;
 import org.tinykv.multiraft.fsm.ApplyRouter;
 import org.tinykv.multiraft.fsm.ApplyWorker;
 import org.tinykv.multiraft.fsm.PeerMsg;
 import org.tinykv.multiraft.fsm.RaftWorker;
 import org.tinykv.multiraft.fsm.Router;
 import org.tinykv.multiraft.fsm.WakeableIdleStrategy;
+import org.tinykv.multiraft.operation.confchange.ChangePeer;
+import org.tinykv.multiraft.operation.snapshot.SnapManager;
+import org.tinykv.multiraft.operation.snapshot.SnapshotApplier;
 import org.tinykv.multiraft.peer.ApplyDelegate;
 import org.tinykv.multiraft.peer.CmdCallback;
 import org.tinykv.multiraft.peer.Keys;
@@ -26,7 +31,10 @@ import org.tinykv.multiraft.peer.Peer;
 import org.tinykv.multiraft.peer.PeerStorage;
 import org.tinykv.multiraft.region.RegionChecks;
 import org.tinykv.multiraft.region.RegionErrors;
+import org.tinykv.multiraft.transport.SnapshotFiles;
 import org.tinykv.multiraft.transport.Transport;
+import org.tinykv.proto.eraftpb.MessageType;
+import org.tinykv.proto.eraftpb.Snapshot;
 import org.tinykv.proto.raft_cmdpb.RaftCmdRequest;
 import org.tinykv.proto.raft_serverpb.PeerState;
 import org.tinykv.proto.raft_serverpb.RaftApplyState;
@@ -37,8 +45,11 @@ import org.tinykv.wal.fs.FileSystem;
 
 /**
  * A store: its two engines on {@code <dir>/kv} and {@code <dir>/raft}, its peers (loaded from their
- * RegionLocalState on open), the router and the raft/apply workers. The server calls {@link #propose} for every
- * command and {@link #onRaftMessage} for every message from another store.
+ * RegionLocalState on open), the router and the raft/apply workers, and the snapshot manager
+ * ({@code <dir>/snap}). The server calls {@link #propose} for every command, {@link #onRaftMessage} for every
+ * message from another store and {@link #receiveSnapshot} for a snapshot's message with its files. A message
+ * for a region the store has no peer of creates an uninitialized peer if it is a leader's message with a newer
+ * conf version than any tombstone of the region here.
  *
  * <p>Workers run either on their own threads ({@link #start()}) or are driven by the caller through
  * {@link #doWork()} (deterministic tests); never both.
@@ -56,12 +67,15 @@ public final class Store implements AutoCloseable {
     private final List<Agent> agents = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
     private final StoreConfig cfg;
+    private final SnapManager snaps;
 
-    private Store(final long storeId, final Engines engines, final Closeable dirLock, final StoreConfig cfg) {
+    private Store(final long storeId, final Engines engines, final Closeable dirLock, final StoreConfig cfg,
+                  final SnapManager snaps) {
         this.storeId = storeId;
         this.engines = engines;
         this.dirLock = dirLock;
         this.cfg = cfg;
+        this.snaps = snaps;
     }
 
     /**
@@ -81,7 +95,10 @@ public final class Store implements AutoCloseable {
             if (ident == null) {
                 throw new IOException(dir + " is not bootstrapped (no store ident)");
             }
-            final Store s = new Store(Bootstrap.parseIdent(ident, dir).getStoreId(), engines, lock, cfg);
+            final SnapManager snaps = new SnapManager(fs, dir.resolve("snap"), engines.kv(), engines.raft());
+            final Store s = new Store(Bootstrap.parseIdent(ident, dir).getStoreId(), engines, lock, cfg, snaps);
+            s.finishSnapshotApplies();
+            snaps.deleteAll();
             s.loadPeers(dir);
             s.createWorkers(transport, clock);
             return s;
@@ -91,6 +108,39 @@ public final class Store implements AutoCloseable {
             }
             lock.close();
             throw e;
+        }
+    }
+
+    /**
+     * Re-applies every snapshot whose marker is still in the raft engine but whose data may not be in the kv
+     * engine (a crash during apply), then drops the markers. See docs/formats/snapshot.md.
+     */
+    private void finishSnapshotApplies() throws IOException {
+        final ReadOptions ro = ReadOptions.builder().lowerBound(Keys.snapshotApplyMinKey())
+                .upperBound(Keys.snapshotApplyMaxKey()).build();
+        final List<byte[]> keys = new ArrayList<>();
+        final List<Snapshot> pending = new ArrayList<>();
+        try (DbIterator it = engines.raft().newIterator(ro, Keys.META_CF)) {
+            for (it.seekToFirst(); it.valid(); it.next()) {
+                keys.add(it.key());
+                pending.add(Snapshot.parseFrom(it.value()));
+            }
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            final long regionId = Keys.regionIdOfSnapshotApplyKey(keys.get(i));
+            final Snapshot snap = pending.get(i);
+            final byte[] as = engines.kv().get(Keys.META_CF, Keys.applyStateKey(regionId));
+            final SnapshotFiles files = snaps.receivedFiles(regionId, snap);
+            if (as == null || RaftApplyState.parseFrom(as).getAppliedIndex() < snap.getMetadata().getIndex()) {
+                final byte[] rs = engines.kv().get(Keys.META_CF, Keys.regionStateKey(regionId));
+                final org.tinykv.proto.metapb.Region old = rs == null ? null
+                        : RegionLocalState.parseFrom(rs).getRegion();
+                SnapshotApplier.apply(engines.kv(), files, snap, old);
+                LOG.info("event=snapshot_reapplied store={} region={} index={}", storeId, regionId,
+                        snap.getMetadata().getIndex());
+            }
+            engines.raft().write(new WriteBatch().delete(Keys.META_CF, keys.get(i)), WriteOptions.SYNC);
+            SnapManager.deleteQuietly(files);
         }
     }
 
@@ -109,22 +159,36 @@ public final class Store implements AutoCloseable {
             }
         }
         for (final RegionLocalState st : states) {
+            if (st.getState() == PeerState.Tombstone
+                    && engines.raft().get(Keys.META_CF, Keys.raftStateKey(st.getRegion().getId())) != null) {
+                PeerStorage.clearRaftData(engines.raft(), st.getRegion().getId());
+            }
             if (st.getState() != PeerState.Normal || RegionChecks.findPeer(st.getRegion(), storeId) == null) {
                 continue;
             }
             final long regionId = st.getRegion().getId();
-            final PeerStorage ps = PeerStorage.load(regionId, engines.kv(), engines.raft());
+            final PeerStorage ps = PeerStorage.load(regionId, engines.kv(), engines.raft(), snaps);
             final RaftApplyState as = RaftApplyState.parseFrom(
                     engines.kv().get(Keys.META_CF, Keys.applyStateKey(regionId)));
-            final Peer peer = new Peer(storeId, ps, cfg.peer().withSeed(cfg.peer().seed() * 1_000_003L + storeId));
+            final Peer peer = new Peer(storeId, ps, peerConfig());
             if (st.getRegion().getPeersCount() == 1) {
                 peer.campaign();
             }
-            router.register(peer);
-            applyRouter.register(new ApplyDelegate(st.getRegion(), as));
+            register(peer, new ApplyDelegate(st.getRegion(), as, peer.meta().getId()));
             LOG.info("event=peer_loaded store={} region={} applied={} last_index={}", storeId, regionId,
                     as.getAppliedIndex(), ps.lastIndex());
         }
+    }
+
+    private org.tinykv.multiraft.peer.PeerConfig peerConfig() {
+        return cfg.peer().withSeed(cfg.peer().seed() * 1_000_003L + storeId);
+    }
+
+    private void register(final Peer peer, final ApplyDelegate delegate) {
+        final long regionId = peer.regionId();
+        peer.setSnapshotStatusSink((to, ok) -> router.send(regionId, new PeerMsg.SnapshotStatus(to, ok)));
+        applyRouter.register(delegate);
+        router.register(peer);
     }
 
     private void createWorkers(final Transport transport, final EpochClock clock) {
@@ -133,8 +197,10 @@ public final class Store implements AutoCloseable {
                     clock, cfg.tickMillis(), i == 0, cfg.maxBatch()));
         }
         for (int i = 0; i < cfg.applyWorkers(); i++) {
-            agents.add(new ApplyWorker("apply-" + storeId + "-" + i, applyRouter, engines.kv(), cfg.maxBatch()));
+            agents.add(new ApplyWorker("apply-" + storeId + "-" + i, applyRouter, engines.kv(), cfg.maxBatch(),
+                    r -> router.send(r.regionId(), new PeerMsg.Applied(r))));
         }
+        agents.add(snaps);
     }
 
     /** This store's id. */
@@ -206,15 +272,66 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** The snapshot manager (tests, tools). */
+    public SnapManager snapManager() {
+        return snaps;
+    }
+
     /**
-     * Accepts a raft message from another store. Messages for other stores or unknown regions are dropped
-     * (creating peers on demand comes with conf change).
+     * Accepts a raft message from another store. Messages for other stores are dropped; a message for a region
+     * without a peer here may create one (see the class comment), else it is dropped.
      */
     public void onRaftMessage(final RaftMessage msg) {
         if (msg.getToPeer().getStoreId() != storeId) {
             return;
         }
-        router.send(msg.getRegionId(), new PeerMsg.Raft(msg));
+        if (!router.send(msg.getRegionId(), new PeerMsg.Raft(msg)) && maybeCreatePeer(msg)) {
+            router.send(msg.getRegionId(), new PeerMsg.Raft(msg));
+        }
+    }
+
+    /**
+     * Receives a snapshot: copies its files into this store's snapshot dir (verifying sizes and checksums), then
+     * delivers the message. Returns false if the files did not arrive intact or the message is not for us.
+     */
+    public boolean receiveSnapshot(final RaftMessage msg, final SnapshotFiles files) {
+        if (msg.getToPeer().getStoreId() != storeId || msg.getMessage().getMsgType() != MessageType.MsgSnapshot) {
+            return false;
+        }
+        final SnapshotFiles dst;
+        try {
+            dst = snaps.receivedFiles(msg.getRegionId(), msg.getMessage().getSnapshot());
+        } catch (final IOException e) {
+            return false;
+        }
+        if (!SnapManager.copyVerified(files, dst)) {
+            return false;
+        }
+        onRaftMessage(msg);
+        return true;
+    }
+
+    private synchronized boolean maybeCreatePeer(final RaftMessage msg) {
+        final long regionId = msg.getRegionId();
+        if (router.contains(regionId)) {
+            return true;
+        }
+        try {
+            final byte[] v = engines.kv().get(Keys.META_CF, Keys.regionStateKey(regionId));
+            final RegionLocalState local = v == null ? null : RegionLocalState.parseFrom(v);
+            if (!ChangePeer.mayCreatePeer(msg, local)) {
+                return false;
+            }
+            final PeerStorage ps = PeerStorage.createUninitialized(regionId, engines.raft(), snaps);
+            final Peer peer = new Peer(storeId, ps, peerConfig(), msg.getToPeer());
+            register(peer, new ApplyDelegate(ps.region(), RaftApplyState.getDefaultInstance(),
+                    msg.getToPeer().getId()));
+            LOG.info("event=peer_created store={} region={} peer={}", storeId, regionId, msg.getToPeer().getId());
+            return true;
+        } catch (final IOException | RuntimeException e) {
+            LOG.warn("event=peer_create_failed store={} region={} error=\"{}\"", storeId, regionId, e.toString());
+            return false;
+        }
     }
 
     /**

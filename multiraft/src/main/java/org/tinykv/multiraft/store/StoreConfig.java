@@ -12,9 +12,14 @@ import org.tinykv.multiraft.peer.PeerConfig;
  * @param raftMemtableBytes   memtable size of the raft engine
  * @param kvMemtableBytes     memtable size of the kv engine
  * @param peer                raft settings of every peer
+ * @param snapshotSendBytesPerSecond the transport's snapshot sending rate limit
  */
 public record StoreConfig(long tickMillis, int raftWorkers, int applyWorkers, int maxBatch,
-                          long raftMemtableBytes, long kvMemtableBytes, PeerConfig peer) {
+                          long raftMemtableBytes, long kvMemtableBytes, PeerConfig peer,
+                          long snapshotSendBytesPerSecond) {
+
+    /** Default of {@link #snapshotSendBytesPerSecond}: 64 MiB/s. */
+    public static final long DEFAULT_SNAPSHOT_SEND_RATE = 64L << 20;
 
     /** Validates the settings. */
     public StoreConfig {
@@ -24,6 +29,16 @@ public record StoreConfig(long tickMillis, int raftWorkers, int applyWorkers, in
         if (peer == null) {
             throw new IllegalArgumentException("peer config must be set");
         }
+        if (snapshotSendBytesPerSecond <= 0) {
+            throw new IllegalArgumentException("snapshotSendBytesPerSecond must be positive");
+        }
+    }
+
+    /** Settings with the default snapshot sending rate. */
+    public StoreConfig(final long tickMillis, final int raftWorkers, final int applyWorkers, final int maxBatch,
+                       final long raftMemtableBytes, final long kvMemtableBytes, final PeerConfig peer) {
+        this(tickMillis, raftWorkers, applyWorkers, maxBatch, raftMemtableBytes, kvMemtableBytes, peer,
+                DEFAULT_SNAPSHOT_SEND_RATE);
     }
 
     /** Defaults for a 2-core machine: 100 ms ticks, one raft and one apply worker, batches of 256. */
@@ -34,6 +49,6 @@ public record StoreConfig(long tickMillis, int raftWorkers, int applyWorkers, in
     /** A copy with other peer settings. */
     public StoreConfig withPeer(final PeerConfig p) {
         return new StoreConfig(tickMillis, raftWorkers, applyWorkers, maxBatch, raftMemtableBytes,
-                kvMemtableBytes, p);
+                kvMemtableBytes, p, snapshotSendBytesPerSecond);
     }
 }

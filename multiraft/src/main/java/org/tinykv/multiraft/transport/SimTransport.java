@@ -7,6 +7,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import org.tinykv.proto.eraftpb.MessageType;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
 import org.tinykv.proto.raft_serverpb.RaftMessage;
@@ -16,6 +17,8 @@ import org.tinykv.proto.raft_serverpb.RaftMessage;
  * (messages cross only within a group) and isolation of single stores. Undelayed messages are handed to the
  * receiver during {@link #send}; delayed ones when {@link #doWork()} (or a later {@link #send}) runs at or after
  * their due time on the clock. With the same seed and call order the same messages are dropped, duplicated and delayed.
+ * Snapshots are delivered through the delay queue, throttled by a {@link SnapshotThrottle} in clock time; the
+ * receiver's {@link SnapshotReceiver} copies the files (drop filters apply to snapshots too).
  *
  * <p>Thread-safety: safe (one lock); receivers must only enqueue.
  */
@@ -23,6 +26,8 @@ public final class SimTransport implements Transport, Agent {
     private final EpochClock clock;
     private final SplittableRandom rnd;
     private final Map<Long, Consumer<RaftMessage>> stores = new HashMap<>();
+    private final Map<Long, SnapshotReceiver> snapshotReceivers = new HashMap<>();
+    private final SnapshotThrottle throttle;
     private final Set<Long> isolated = new HashSet<>();
     private final Map<Long, Integer> partitionOf = new HashMap<>();
     private final PriorityQueue<Delayed> delayed = new PriorityQueue<>();
@@ -34,7 +39,8 @@ public final class SimTransport implements Transport, Agent {
     private long sent;
     private long dropped;
 
-    private record Delayed(long due, long seq, RaftMessage msg) implements Comparable<Delayed> {
+    private record Delayed(long due, long seq, RaftMessage msg, SnapshotFiles files, Consumer<Boolean> done)
+            implements Comparable<Delayed> {
         @Override
         public int compareTo(final Delayed o) {
             return due != o.due ? Long.compare(due, o.due) : Long.compare(seq, o.seq);
@@ -43,8 +49,19 @@ public final class SimTransport implements Transport, Agent {
 
     /** A network without faults; {@code seed} drives every random choice. */
     public SimTransport(final long seed, final EpochClock clock) {
+        this(seed, clock, 64L << 20);
+    }
+
+    /** A network without faults sending snapshots at {@code snapshotBytesPerSecond} of clock time. */
+    public SimTransport(final long seed, final EpochClock clock, final long snapshotBytesPerSecond) {
         this.rnd = new SplittableRandom(seed);
         this.clock = clock;
+        this.throttle = new SnapshotThrottle(snapshotBytesPerSecond);
+    }
+
+    /** Connects a store's snapshot receiving side. */
+    public synchronized void registerSnapshotReceiver(final long storeId, final SnapshotReceiver receiver) {
+        snapshotReceivers.put(storeId, receiver);
     }
 
     /** Connects a store: messages to it are passed to {@code receiver}. */
@@ -55,6 +72,7 @@ public final class SimTransport implements Transport, Agent {
     /** Disconnects a store (it is down): messages to it are lost. */
     public synchronized void unregister(final long storeId) {
         stores.remove(storeId);
+        snapshotReceivers.remove(storeId);
     }
 
     /** Drops each message with probability {@code rate}. */
@@ -112,11 +130,29 @@ public final class SimTransport implements Transport, Agent {
         final int copies = duplicateRate > 0 && rnd.nextDouble() < duplicateRate ? 2 : 1;
         for (int i = 0; i < copies; i++) {
             if (delayRate > 0 && rnd.nextDouble() < delayRate) {
-                delayed.add(new Delayed(clock.time() + 1 + rnd.nextLong(Math.max(1, maxDelayMillis)), seq++, msg));
+                delayed.add(new Delayed(clock.time() + 1 + rnd.nextLong(Math.max(1, maxDelayMillis)), seq++, msg,
+                        null, null));
             } else {
                 deliver(msg);
             }
         }
+    }
+
+    @Override
+    public synchronized void sendSnapshot(final RaftMessage msg, final SnapshotFiles files,
+                                          final Consumer<Boolean> done) {
+        if (msg.getMessage().getMsgType() != MessageType.MsgSnapshot) {
+            throw new IllegalArgumentException("not a snapshot message: " + msg.getMessage().getMsgType());
+        }
+        sent++;
+        if (blocked(msg.getFromPeer().getStoreId(), msg.getToPeer().getStoreId())
+                || (dropRate > 0 && rnd.nextDouble() < dropRate)) {
+            dropped++;
+            done.accept(false);
+            return;
+        }
+        final long due = throttle.reserve(clock.time(), files.totalBytes());
+        delayed.add(new Delayed(due, seq++, msg, files, done));
     }
 
     private boolean blocked(final long from, final long to) {
@@ -148,7 +184,15 @@ public final class SimTransport implements Transport, Agent {
         while (!delayed.isEmpty() && delayed.peek().due() <= now) {
             final Delayed d = delayed.poll();
             final long from = d.msg().getFromPeer().getStoreId();
-            if (!blocked(from, d.msg().getToPeer().getStoreId())) {
+            final boolean cut = blocked(from, d.msg().getToPeer().getStoreId());
+            if (d.files() != null) {
+                final SnapshotReceiver r = snapshotReceivers.get(d.msg().getToPeer().getStoreId());
+                final boolean ok = !cut && r != null && r.receive(d.msg(), d.files());
+                if (!ok) {
+                    dropped++;
+                }
+                d.done().accept(ok);
+            } else if (!cut) {
                 deliver(d.msg());
             } else {
                 dropped++;

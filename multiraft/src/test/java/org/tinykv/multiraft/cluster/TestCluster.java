@@ -59,11 +59,18 @@ final class TestCluster implements AutoCloseable {
 
     /** A cluster whose engines use {@code memtableBytes} memtables (small ones exercise flush and compaction). */
     TestCluster(final int n, final long seed, final long memtableBytes) throws IOException {
+        this(n, seed, memtableBytes, Long.getLong("multiraft.test.gcCount", PeerConfig.DEFAULT_GC_COUNT_LIMIT));
+    }
+
+    /** A cluster whose leaders compact the raft log beyond {@code gcCountLimit} applied entries. */
+    TestCluster(final int n, final long seed, final long memtableBytes, final long gcCountLimit)
+            throws IOException {
         this.seed = seed;
         this.memtableBytes = memtableBytes;
         this.rnd = new SplittableRandom(seed);
-        this.transport = new SimTransport(seed, clock);
-        this.cfg = StoreConfig.defaults().withPeer(new PeerConfig(10, 2, 1 << 20, 256, 20, seed));
+        this.transport = new SimTransport(seed, clock, Long.getLong("multiraft.test.snapRate", 1L << 20));
+        this.cfg = StoreConfig.defaults().withPeer(new PeerConfig(10, 2, 1 << 20, 256, 20, seed)
+                .withGcLimits(gcCountLimit, PeerConfig.DEFAULT_GC_SIZE_LIMIT));
         final Region.Builder rb = Region.newBuilder().setId(REGION_ID)
                 .setRegionEpoch(RegionEpoch.newBuilder().setConfVer(1).setVersion(1));
         for (long s = 1; s <= n; s++) {
@@ -79,6 +86,14 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
+    /** Adds store {@code s} holding no region (it gets a peer when a conf change adds one). */
+    void addEmptyStore(final long s) throws IOException {
+        final MemFileSystem fs = new MemFileSystem();
+        Bootstrap.bootstrapEmptyStore(fs, DIR, 7, s, cfg);
+        fss.put(s, fs);
+        startStore(s);
+    }
+
     StoreConfig storeConfig() {
         return new StoreConfig(50, 1, 1, 256, memtableBytes, memtableBytes, cfg.peer());
     }
@@ -87,6 +102,7 @@ final class TestCluster implements AutoCloseable {
         final Store st = Store.open(fss.get(s), DIR, storeConfig(), transport, clock);
         stores.put(s, st);
         transport.register(s, st::onRaftMessage);
+        transport.registerSnapshotReceiver(s, st::receiveSnapshot);
     }
 
     void stopStore(final long s) throws IOException {
@@ -159,7 +175,9 @@ final class TestCluster implements AutoCloseable {
     }
 
     RaftCmdRequest request(final long storeId, final Request... reqs) {
-        final org.tinykv.proto.metapb.Peer p = region.getPeers((int) storeId - 1);
+        final Peer live = peer(storeId);
+        final org.tinykv.proto.metapb.Peer p = live != null ? live.meta()
+                : org.tinykv.proto.metapb.Peer.newBuilder().setStoreId(storeId).build();
         final RaftCmdRequest.Builder b = RaftCmdRequest.newBuilder().setHeader(RaftRequestHeader.newBuilder()
                 .setRegionId(REGION_ID).setPeer(p).setRegionEpoch(region.getRegionEpoch()));
         for (final Request r : reqs) {
@@ -210,6 +228,58 @@ final class TestCluster implements AutoCloseable {
         return new Call(f);
     }
 
+    /** Submits a ready-made command to store {@code storeId}. */
+    Call submitRaw(final long storeId, final RaftCmdRequest req) {
+        final CompletableFuture<RaftCmdResponse> f = new CompletableFuture<>();
+        final Store st = stores.get(storeId);
+        if (st == null) {
+            f.completeExceptionally(new IOException("store " + storeId + " is down"));
+            return new Call(f);
+        }
+        st.propose(req, (resp, snap) -> {
+            if (snap != null) {
+                snap.close();
+            }
+            f.complete(resp);
+        });
+        return new Call(f);
+    }
+
+    /**
+     * Proposes a ChangePeer through the current leader (with its current epoch), retrying until it succeeds or
+     * {@code maxSteps} pass; returns the successful response or null.
+     */
+    RaftCmdResponse changePeer(final org.tinykv.proto.eraftpb.ConfChangeType type,
+                               final org.tinykv.proto.metapb.Peer target, final int maxSteps) {
+        int used = 0;
+        while (used < maxSteps) {
+            final long l = leaderStore();
+            if (l == 0) {
+                step();
+                used++;
+                continue;
+            }
+            final Peer p = peer(l);
+            final Call call = submitRaw(l, org.tinykv.multiraft.operation.confchange.ChangePeer.request(p.region(),
+                    p.meta(), type, target));
+            int n = 0;
+            while (!call.done() && n < 300) {
+                step();
+                n++;
+            }
+            used += n + 1;
+            final RaftCmdResponse r = call.future().isCompletedExceptionally() ? null : call.response();
+            if (r != null && !r.getHeader().hasError()) {
+                return r;
+            }
+            for (int i = 0; i < 5; i++) {
+                step();
+            }
+            used += 5;
+        }
+        return null;
+    }
+
     /** Submits and steps until answered or {@code maxSteps} passed; returns null on timeout. */
     RaftCmdResponse call(final long storeId, final int maxSteps, final Request... reqs) {
         final Call c = submit(storeId, reqs);
@@ -258,6 +328,23 @@ final class TestCluster implements AutoCloseable {
         return v == null ? null : new String(v, java.nio.charset.StandardCharsets.UTF_8);
     }
 
+
+    /** One line per store: role, term, applied, truncated, last index, region epoch (failure messages). */
+    String describe() {
+        final StringBuilder sb = new StringBuilder();
+        for (final long s : new java.util.TreeSet<>(stores.keySet())) {
+            final Peer p = peer(s);
+            if (p == null) {
+                sb.append("\n store ").append(s).append(": no peer");
+                continue;
+            }
+            sb.append("\n store ").append(s).append(": leader=").append(p.isLeader()).append(" status=")
+                    .append(p.status()).append(" truncated=").append(p.storage().truncatedIndex())
+                    .append(" conf_ver=").append(p.region().getRegionEpoch().getConfVer())
+                    .append(" peers=").append(p.region().getPeersCount());
+        }
+        return sb.toString();
+    }
 
     @Override
     public void close() throws IOException {

@@ -9,6 +9,10 @@ import java.util.Set;
 import org.agrona.concurrent.CachedEpochClock;
 import org.junit.jupiter.api.Test;
 import org.tinykv.proto.eraftpb.Message;
+import org.tinykv.proto.eraftpb.MessageType;
+import org.tinykv.proto.raft_serverpb.SnapshotCFFile;
+import org.tinykv.proto.raft_serverpb.SnapshotMeta;
+import org.tinykv.wal.fs.mem.MemFileSystem;
 import org.tinykv.proto.metapb.Peer;
 import org.tinykv.proto.raft_serverpb.RaftMessage;
 
@@ -84,5 +88,33 @@ class SimTransportTest {
         assertEquals(0, at3.size());
         assertEquals(4, t.dropped());
         assertEquals(6, t.sent());
+    }
+
+    @Test
+    void snapshotsAreThrottledAndFailWhenCut() {
+        final CachedEpochClock clock = new CachedEpochClock();
+        clock.update(1000);
+        final SimTransport t = new SimTransport(SEED, clock, 1000);
+        final List<Long> received = new ArrayList<>();
+        t.registerSnapshotReceiver(2, (m, f) -> received.add(m.getMessage().getIndex()));
+        final SnapshotFiles files = new SnapshotFiles(new MemFileSystem(), java.nio.file.Path.of("/x"),
+                SnapshotMeta.newBuilder().addCfFiles(SnapshotCFFile.newBuilder().setCf("default").setSize(500)).build());
+        final RaftMessage snap = msg(1, 2, 9).toBuilder().setMessage(Message.newBuilder().setIndex(9)
+                .setMsgType(MessageType.MsgSnapshot)).build();
+        final List<Boolean> outcomes = new ArrayList<>();
+        t.sendSnapshot(snap, files, outcomes::add);
+        t.sendSnapshot(snap, files, outcomes::add);
+        clock.advance(499);
+        t.doWork();
+        assertEquals(List.of(), received, "500 bytes at 1000 B/s take 500 ms");
+        clock.advance(1);
+        t.doWork();
+        assertEquals(List.of(9L), received);
+        clock.advance(500);
+        t.doWork();
+        assertEquals(List.of(true, true), outcomes, "the second waited for the first");
+        t.isolate(2);
+        t.sendSnapshot(snap, files, outcomes::add);
+        assertEquals(false, outcomes.get(2));
     }
 }
