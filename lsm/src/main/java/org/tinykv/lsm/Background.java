@@ -33,6 +33,7 @@ final class Background {
     private final Db db;
     private final ExecutorService flushThread;
     private final ExecutorService compactionThread;
+    private final java.util.concurrent.ScheduledExecutorService syncTimer;
     private final Set<Long> pendingOutputs = new HashSet<>();
     private final CompactionPicker picker;
     private boolean flushScheduled;
@@ -43,6 +44,13 @@ final class Background {
         final String name = db.dir.getFileName() == null ? "db" : db.dir.getFileName().toString();
         this.flushThread = Executors.newSingleThreadExecutor(r -> daemon(r, "lsm-flush-" + name));
         this.compactionThread = Executors.newSingleThreadExecutor(r -> daemon(r, "lsm-compaction-" + name));
+        if (db.options.syncPolicy() == org.tinykv.wal.SyncPolicy.INTERVAL) {
+            final long period = db.options.syncIntervalMillis();
+            this.syncTimer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "lsm-wal-sync-" + name));
+            this.syncTimer.scheduleWithFixedDelay(db::intervalSync, period, period, TimeUnit.MILLISECONDS);
+        } else {
+            this.syncTimer = null;
+        }
         this.picker = new CompactionPicker(db.options.l0CompactionTrigger(), db.options.maxBytesForLevelBase(),
             db.options.levelMultiplier());
     }
@@ -139,6 +147,7 @@ final class Background {
                 try {
                     db.versions.install(v);
                     db.imm.pollFirst();
+                    db.publishSuperVersion();
                     db.stats.flushes.increment();
                     db.changed.signalAll();
                 } finally {
@@ -253,6 +262,7 @@ final class Background {
                 db.mutex.lock();
                 try {
                     db.versions.install(v);
+                    db.publishSuperVersion();
                     db.stats.compactions.increment();
                     db.changed.signalAll();
                 } finally {
@@ -303,11 +313,17 @@ final class Background {
 
     /** Stops the threads, waiting for running jobs. */
     void shutdown() {
+        if (syncTimer != null) {
+            syncTimer.shutdown();
+        }
         flushThread.shutdown();
         compactionThread.shutdown();
         try {
             flushThread.awaitTermination(1, TimeUnit.MINUTES);
             compactionThread.awaitTermination(1, TimeUnit.MINUTES);
+            if (syncTimer != null) {
+                syncTimer.awaitTermination(1, TimeUnit.MINUTES);
+            }
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         }

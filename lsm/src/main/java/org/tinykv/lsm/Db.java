@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -28,17 +27,19 @@ import org.tinykv.lsm.version.FileNames;
 import org.tinykv.lsm.version.Version;
 import org.tinykv.lsm.version.VersionSet;
 import org.tinykv.wal.fs.FileSystem;
-import org.tinykv.wal.record.RecordWriter;
 
 /**
  * The LSM storage engine: column families sharing one WAL and one MANIFEST, atomic write batches with group commit,
  * snapshots, bounded iterators, background flush and leveled compaction, external table ingestion.
  *
- * <p>Durability: a write with {@link WriteOptions#sync()} is fsynced before {@code write} returns; other writes
- * reach the operating system before it returns and survive a process crash. After a machine crash the Db recovers
- * a prefix of the acknowledged writes that contains every synced one.
+ * <p>Durability: under {@link org.tinykv.wal.SyncPolicy#EVERY_WRITE} a write with {@link WriteOptions#sync()} is
+ * fsynced before {@code write} returns (see {@link DbOptions#syncPolicy()} for NEVER and INTERVAL); every write
+ * reaches the operating system before it returns and survives a process crash. After a machine crash the Db
+ * recovers a prefix of the acknowledged writes that contains every synced one.
  *
- * <p>Thread-safety: safe. Iterators and snapshots must be closed.
+ * <p>Thread-safety: safe. Reads ({@code get}, {@code newIterator}) never take the Db's mutex and never wait for the
+ * write path: they pin the current {@link SuperVersion} (memtables + table version) with an atomic reference count.
+ * Iterators and snapshots must be closed.
  */
 public final class Db implements AutoCloseable {
 
@@ -59,6 +60,14 @@ public final class Db implements AutoCloseable {
     record ImmutableGen(Memtable[] mems, long nextLogNumber) {
     }
 
+    /**
+     * Memtable arena slab size (at most; 1/16 of the memtable for small ones). Large on purpose: with G1 such slabs
+     * are "humongous" objects allocated straight into the old generation, so the memtable, which lives until its
+     * flush, is never copied by young collections (256 KiB young slabs cost up to 0.4 s pauses copying a 64 MiB
+     * memtable); 4 MiB keeps the number of humongous allocations per memtable small.
+     */
+    static final int MEMTABLE_SLAB_BYTES = 4 << 20;
+
     final DbOptions options;
     final FileSystem fs;
     final Path dir;
@@ -69,19 +78,24 @@ public final class Db implements AutoCloseable {
     final ReentrantLock mutex = new ReentrantLock();
     final Condition changed = mutex.newCondition();
     final int[] cfIds;
+    private final boolean[] openCfs = new boolean[Version.MAX_CFS];
+    private final int openCfMask;
     final Stats stats = new Stats();
     final ArrayDeque<ImmutableGen> imm = new ArrayDeque<>();
     final WritePath writePath = new WritePath(this);
     final Background background;
     Memtable[] mem = new Memtable[Version.MAX_CFS];
-    RecordWriter log;
+    WalFile log;
     long logNumber;
     long optionsNumber;
     volatile IOException backgroundError;
+    private volatile long lastLogSyncNanos;
+    /** What readers use; replaced under the mutex by {@link #publishSuperVersion()}. */
+    private volatile SuperVersion superVersion;
     volatile boolean closing;
     private final Closeable dirLock;
     private long memtableSeeds;
-    private boolean closed;
+    private volatile boolean closed;
 
     private Db(final DbOptions options, final Closeable dirLock) {
         this.options = options;
@@ -92,6 +106,12 @@ public final class Db implements AutoCloseable {
         this.blockCache = new BlockCache(options.blockCacheBytes());
         this.tableCache = new TableCache(fs, dir, blockCache, options.maxOpenFiles());
         this.cfIds = options.columnFamilies().stream().mapToInt(Cf::id).sorted().toArray();
+        int mask = 0;
+        for (final int id : cfIds) {
+            openCfs[id] = true;
+            mask |= 1 << id;
+        }
+        this.openCfMask = mask;
         this.memtableSeeds = options.randomSeed();
         this.background = new Background(this);
     }
@@ -121,7 +141,7 @@ public final class Db implements AutoCloseable {
     }
 
     Memtable newMemtable() {
-        return new Memtable(memtableSeeds++, (int) Math.min(1 << 20, options.memtableBytes() / 16));
+        return new Memtable(memtableSeeds++, (int) Math.min(MEMTABLE_SLAB_BYTES, options.memtableBytes() / 16));
     }
 
     /** Installs fresh memtables for every column family (mutex held or during open). */
@@ -135,7 +155,7 @@ public final class Db implements AutoCloseable {
     /** Switches to new memtables and a new WAL file; the old generation is queued for flush. Mutex held. */
     void switchMemtables() throws IOException {
         final long number = versions.newFileNumber();
-        final RecordWriter next = new RecordWriter(fs.create(FileNames.log(dir, number)));
+        final WalFile next = new WalFile(fs.create(FileNames.log(dir, number)));
         fs.syncDir(dir);
         log.sync();
         log.close();
@@ -143,7 +163,76 @@ public final class Db implements AutoCloseable {
         logNumber = number;
         imm.addLast(new ImmutableGen(mem, number));
         resetMemtables();
+        publishSuperVersion();
         background.maybeScheduleFlush();
+    }
+
+    /**
+     * Publishes the current memtables, immutable memtables and version for readers. Called with the mutex held
+     * (or during open) after every change of any of them.
+     */
+    void publishSuperVersion() {
+        final Memtable[][] imms = new Memtable[Version.MAX_CFS][];
+        for (int cf = 0; cf < Version.MAX_CFS; cf++) {
+            final Memtable[] list = new Memtable[mem[cf] == null ? 0 : imm.size()];
+            int i = 0;
+            final var it = imm.descendingIterator();
+            while (it.hasNext() && i < list.length) {
+                list[i++] = it.next().mems()[cf];
+            }
+            imms[cf] = list;
+        }
+        final SuperVersion next = new SuperVersion(mem.clone(), imms, versions.refCurrent(), versions);
+        final SuperVersion old = superVersion;
+        superVersion = next;
+        if (old != null) {
+            old.unref();
+        }
+    }
+
+    /** Takes a reference on the current super version, without locking. */
+    private SuperVersion refSuperVersion() throws IOException {
+        while (true) {
+            final SuperVersion sv = superVersion;
+            if (sv == null || closed) {
+                throw new IOException("Db is closed");
+            }
+            if (sv.tryRef()) {
+                return sv;
+            }
+        }
+    }
+
+    /** Fsyncs the WAL. Requires: write leadership. */
+    void syncLog() throws IOException {
+        lastLogSyncNanos = options.nanoClock().getAsLong();
+        if (log.hasUnsynced()) {
+            log.sync();
+            stats.fsyncs.increment();
+        }
+    }
+
+    /** Under {@link org.tinykv.wal.SyncPolicy#INTERVAL}: whether the sync period has passed since the last sync. */
+    boolean intervalSyncDue() {
+        return options.nanoClock().getAsLong() - lastLogSyncNanos >= options.syncIntervalMillis() * 1_000_000L;
+    }
+
+    /** The timer's INTERVAL sync: takes write leadership and fsyncs the WAL if it holds unsynced records. */
+    void intervalSync() {
+        try {
+            writePath.runExclusive(() -> {
+                if (!closing && log != null && log.hasUnsynced() && intervalSyncDue()) {
+                    syncLog();
+                }
+            }, false);
+        } catch (final IOException e) {
+            mutex.lock();
+            try {
+                setBackgroundError(e);
+            } finally {
+                mutex.unlock();
+            }
+        }
     }
 
     int maxL0Files() {
@@ -173,7 +262,7 @@ public final class Db implements AutoCloseable {
     }
 
     private void checkCf(final Cf cf) {
-        if (mem[cf.id()] == null && Arrays.stream(cfIds).noneMatch(id -> id == cf.id())) {
+        if (!openCfs[cf.id()]) {
             throw new IllegalArgumentException("column family " + cf + " is not open");
         }
     }
@@ -183,19 +272,24 @@ public final class Db implements AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
+        if ((batch.cfMask() & ~openCfMask) != 0) {
+            throw new IllegalArgumentException("the batch writes a column family that is not open: mask "
+                + Integer.toBinaryString(batch.cfMask()) + ", open " + Integer.toBinaryString(openCfMask));
+        }
         writePath.write(batch, options.sync());
     }
 
     /** Writes one value. */
     public void put(final Cf cf, final byte[] key, final byte[] value, final WriteOptions o) throws IOException {
         checkCf(cf);
-        write(new WriteBatch().put(cf, key, value), o);
+        write(new WriteBatch(WriteBatch.HEADER + WriteBatch.maxEntryBytes(key.length, value.length))
+            .put(cf, key, value), o);
     }
 
     /** Deletes one key. */
     public void delete(final Cf cf, final byte[] key, final WriteOptions o) throws IOException {
         checkCf(cf);
-        write(new WriteBatch().delete(cf, key), o);
+        write(new WriteBatch(WriteBatch.HEADER + WriteBatch.maxEntryBytes(key.length, 0)).delete(cf, key), o);
     }
 
     /** Deletes every key in {@code [begin, endExclusive)}. */
@@ -210,44 +304,24 @@ public final class Db implements AutoCloseable {
         return get(ReadOptions.DEFAULT, cf, key);
     }
 
-    /** A consistent view of memtables and tables, pinned until {@link #release}. */
-    private record ReadView(long seq, Memtable mem, List<Memtable> imms, Version version) {
-    }
-
-    private ReadView acquireView(final ReadOptions ro, final Cf cf) throws IOException {
-        checkCf(cf);
-        mutex.lock();
-        try {
-            if (closed) {
-                throw new IOException("Db is closed");
-            }
-            final long seq = ro.snapshot() != null ? ro.snapshot().sequence() : versions.lastSequence();
-            final List<Memtable> imms = new ArrayList<>(imm.size());
-            final var it = imm.descendingIterator();
-            while (it.hasNext()) {
-                imms.add(it.next().mems()[cf.id()]);
-            }
-            return new ReadView(seq, mem[cf.id()], imms, versions.refCurrent());
-        } finally {
-            mutex.unlock();
-        }
-    }
-
-    /** Reads {@code key} at the options' snapshot (or the latest state), or null. */
+    /** Reads {@code key} at the options' snapshot (or the latest state), or null. Never takes the Db's mutex. */
     public byte[] get(final ReadOptions ro, final Cf cf, final byte[] key) throws IOException {
-        final ReadView view = acquireView(ro, cf);
+        checkCf(cf);
+        final long seq = ro.snapshot() != null ? ro.snapshot().sequence() : versions.lastSequence();
+        final SuperVersion sv = refSuperVersion();
         try {
-            final Lookup lookup = new Lookup(key, view.seq());
-            view.mem().get(lookup);
-            for (int i = 0; i < view.imms().size() && !lookup.isFound(); i++) {
-                view.imms().get(i).get(lookup);
+            final Lookup lookup = new Lookup(key, seq);
+            sv.mem[cf.id()].get(lookup);
+            final Memtable[] imms = sv.imms[cf.id()];
+            for (int i = 0; i < imms.length && !lookup.isFound(); i++) {
+                imms[i].get(lookup);
             }
             if (!lookup.isFound()) {
-                view.version().get(cf.id(), lookup, tableCache);
+                sv.version.get(cf.id(), lookup, tableCache);
             }
             return lookup.result();
         } finally {
-            versions.unref(view.version());
+            sv.unref();
         }
     }
 
@@ -258,29 +332,42 @@ public final class Db implements AutoCloseable {
 
     /** Returns an iterator over {@code cf} at the options' snapshot and within its bounds. */
     public DbIterator newIterator(final ReadOptions ro, final Cf cf) {
-        final ReadView view;
+        checkCf(cf);
+        final long seq = ro.snapshot() != null ? ro.snapshot().sequence() : versions.lastSequence();
+        final SuperVersion sv;
         try {
-            view = acquireView(ro, cf);
+            sv = refSuperVersion();
         } catch (final IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         try {
             final List<InternalIterator> children = new ArrayList<>();
             final List<RangeTombstone> tombstones = new ArrayList<>();
-            children.add(view.mem().iterator());
-            tombstones.addAll(view.mem().rangeTombstones().tombstones());
-            for (final Memtable m : view.imms()) {
-                children.add(m.iterator());
-                tombstones.addAll(m.rangeTombstones().tombstones());
+            addMemtable(sv.mem[cf.id()], children, tombstones);
+            for (final Memtable m : sv.imms[cf.id()]) {
+                addMemtable(m, children, tombstones);
             }
-            view.version().addIterators(cf.id(), tableCache, ro.fillCache(), children);
-            view.version().addRangeTombstones(cf.id(), tableCache, ro.lowerBound(), ro.upperBound(), tombstones);
-            final Version pinned = view.version();
-            return new UserIterator(new MergingIterator(children), view.seq(), new FragmentedTombstones(tombstones),
-                ro.lowerBound(), ro.upperBound(), () -> versions.unref(pinned));
+            sv.version.addIterators(cf.id(), tableCache, ro.fillCache(), children);
+            sv.version.addRangeTombstones(cf.id(), tableCache, ro.lowerBound(), ro.upperBound(), tombstones);
+            final FragmentedTombstones fragmented = tombstones.isEmpty() ? FragmentedTombstones.EMPTY
+                : new FragmentedTombstones(tombstones);
+            return new UserIterator(new MergingIterator(children), seq, fragmented,
+                ro.lowerBound(), ro.upperBound(), sv::unref);
         } catch (final IOException | RuntimeException e) {
-            versions.unref(view.version());
+            sv.unref();
             throw e instanceof IOException io ? new java.io.UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Adds a memtable's iterator and range tombstones unless it is empty. An empty memtable can be skipped: the
+     * iterator's sequence number was read before, so anything inserted later is invisible to it.
+     */
+    private static void addMemtable(final Memtable m, final List<InternalIterator> children,
+                                    final List<RangeTombstone> tombstones) {
+        if (!m.isEmpty()) {
+            children.add(m.iterator());
+            tombstones.addAll(m.rangeTombstones().tombstones());
         }
     }
 
@@ -406,16 +493,21 @@ public final class Db implements AutoCloseable {
         }
         background.shutdown();
         IOException first = null;
+        try {
+            writePath.runExclusive(() -> {
+                if (log != null) {
+                    log.sync();
+                    log.close();
+                }
+            }, false);
+        } catch (final IOException e) {
+            first = e;
+        }
         mutex.lock();
         try {
             closed = true;
-            if (log != null) {
-                try {
-                    log.sync();
-                    log.close();
-                } catch (final IOException e) {
-                    first = e;
-                }
+            if (superVersion != null) {
+                superVersion.unref();
             }
         } finally {
             mutex.unlock();

@@ -26,8 +26,9 @@ public final class DbOptions {
 
     private final Builder b;
 
+    /** Keeps a private copy of {@code b}: later changes to the builder do not reach built options. */
     private DbOptions(final Builder b) {
-        this.b = b;
+        this.b = b.copy();
     }
 
     /** Starts options for a Db in {@code dir} on {@code fs}. */
@@ -125,11 +126,24 @@ public final class DbOptions {
 
     /**
      * WAL sync policy: {@link SyncPolicy#EVERY_WRITE} (default) fsyncs the writes that ask for it
-     * ({@link WriteOptions#sync()}); {@link SyncPolicy#NEVER} never fsyncs the WAL (synced writes only reach the
-     * operating system). {@link SyncPolicy#INTERVAL} is not supported by the engine and rejected by validation.
+     * ({@link WriteOptions#sync()}) before they return; {@link SyncPolicy#NEVER} never fsyncs the WAL (synced
+     * writes only reach the operating system). {@link SyncPolicy#INTERVAL} does not fsync in the write call:
+     * a background task fsyncs the WAL every {@link #syncIntervalMillis()} when it holds unsynced bytes, so after
+     * a machine crash at most about that much time of acknowledged writes (synced or not) is lost; the recovered
+     * state is still a prefix of the writes. Memtable switches, flushes and close always sync the WAL.
      */
     public SyncPolicy syncPolicy() {
         return b.syncPolicy;
+    }
+
+    /** Period of the WAL sync under {@link SyncPolicy#INTERVAL}, in milliseconds. */
+    public long syncIntervalMillis() {
+        return b.syncIntervalMillis;
+    }
+
+    /** The monotonic nanosecond clock of the INTERVAL sync policy. */
+    public java.util.function.LongSupplier nanoClock() {
+        return b.nanoClock;
     }
 
     /** Seed of the memtables' skip-list heights. */
@@ -162,10 +176,40 @@ public final class DbOptions {
         private boolean disableAutoCompactions;
         private long randomSeed = 0x5eedL;
         private SyncPolicy syncPolicy = SyncPolicy.EVERY_WRITE;
+        private long syncIntervalMillis = 100;
+        private java.util.function.LongSupplier nanoClock = System::nanoTime;
 
         private Builder(final FileSystem fs, final Path dir) {
             this.fs = Objects.requireNonNull(fs, "fs");
             this.dir = Objects.requireNonNull(dir, "dir");
+        }
+
+        private Builder copy() {
+            final Builder c = new Builder(fs, dir);
+            c.columnFamilies = EnumSet.copyOf(columnFamilies);
+            c.createIfMissing = createIfMissing;
+            c.memtableBytes = memtableBytes;
+            c.maxImmutableMemtables = maxImmutableMemtables;
+            c.blockCacheBytes = blockCacheBytes;
+            c.blockSize = blockSize;
+            c.restartInterval = restartInterval;
+            c.bloomBitsPerKey = bloomBitsPerKey;
+            c.defaultCompression = defaultCompression;
+            compression.forEach((cf, perLevel) -> c.compression.put(cf, perLevel.clone()));
+            c.filters.putAll(filters);
+            c.l0CompactionTrigger = l0CompactionTrigger;
+            c.l0SlowdownTrigger = l0SlowdownTrigger;
+            c.l0StopTrigger = l0StopTrigger;
+            c.maxBytesForLevelBase = maxBytesForLevelBase;
+            c.levelMultiplier = levelMultiplier;
+            c.targetFileBytes = targetFileBytes;
+            c.maxOpenFiles = maxOpenFiles;
+            c.disableAutoCompactions = disableAutoCompactions;
+            c.randomSeed = randomSeed;
+            c.syncPolicy = syncPolicy;
+            c.syncIntervalMillis = syncIntervalMillis;
+            c.nanoClock = nanoClock;
+            return c;
         }
 
         /** Column families (default DEFAULT, LOCK, WRITE). */
@@ -272,6 +316,22 @@ public final class DbOptions {
             return this;
         }
 
+        /**
+         * Selects {@link SyncPolicy#INTERVAL} with a period of {@code millis} (default 100 ms when INTERVAL is set
+         * through {@link #syncPolicy}); see {@link DbOptions#syncPolicy()}.
+         */
+        public Builder syncInterval(final long millis) {
+            this.syncPolicy = SyncPolicy.INTERVAL;
+            this.syncIntervalMillis = millis;
+            return this;
+        }
+
+        /** Monotonic nanosecond clock for the INTERVAL sync policy (default System::nanoTime; tests inject one). */
+        public Builder nanoClock(final java.util.function.LongSupplier clock) {
+            this.nanoClock = Objects.requireNonNull(clock);
+            return this;
+        }
+
         /** Seed of skip-list heights (tests use it for reproducibility). */
         public Builder randomSeed(final long seed) {
             this.randomSeed = seed;
@@ -290,7 +350,8 @@ public final class DbOptions {
             check(levelMultiplier >= 2 && levelMultiplier <= 100, "levelMultiplier in [2, 100]");
             check(targetFileBytes >= (64 << 10), "targetFileBytes >= 64 KiB");
             check(maxOpenFiles >= 16, "maxOpenFiles >= 16");
-            check(syncPolicy != SyncPolicy.INTERVAL, "syncPolicy INTERVAL is not supported (use EVERY_WRITE or NEVER)");
+            check(syncPolicy != SyncPolicy.INTERVAL || syncIntervalMillis > 0 && syncIntervalMillis <= 60_000,
+                "syncIntervalMillis in [1, 60000] for INTERVAL");
             new TableOptions(blockSize, restartInterval, bloomBitsPerKey, defaultCompression).validate();
             return new DbOptions(this);
         }

@@ -148,6 +148,7 @@ final class Ingestion {
                 db.mutex.lock();
                 try {
                     db.versions.install(nv);
+                    db.publishSuperVersion();
                     db.versions.setLastSequence(seq);
                     db.changed.signalAll();
                 } finally {

@@ -14,7 +14,6 @@ import org.tinykv.lsm.version.VersionEdit;
 import org.tinykv.wal.CorruptionException;
 import org.tinykv.wal.fs.WritableFile;
 import org.tinykv.wal.record.RecordReader;
-import org.tinykv.wal.record.RecordWriter;
 import org.tinykv.wal.record.RecoveryMode;
 
 /**
@@ -59,7 +58,7 @@ final class Recovery {
             final long newLog = db.versions.newFileNumber();
             final WritableFile logFile = db.fs.create(FileNames.log(db.dir, newLog));
             db.fs.syncDir(db.dir);
-            db.log = new RecordWriter(logFile);
+            db.log = new WalFile(logFile);
             db.logNumber = newLog;
             edit.logNumber(newLog).lastSequence(maxSeq);
             db.versions.logAndApply(edit, db.versions::install);
@@ -71,6 +70,7 @@ final class Recovery {
         db.background.deleteObsoleteFiles();
         db.mutex.lock();
         try {
+            db.publishSuperVersion();
             db.background.maybeScheduleCompaction();
         } finally {
             db.mutex.unlock();
@@ -86,14 +86,15 @@ final class Recovery {
             byte[] rec;
             while ((rec = reader.next()) != null) {
                 final long offset = reader.lastRecordOffset();
-                final int n = WriteBatch.decode(rec, path.toString(), offset, (seq, kind, cfId, key, value) -> {
-                    final Memtable m = db.mem[cfId];
-                    if (m == null) {
-                        throw new CorruptionException(path.toString(), offset,
-                            "write to column family " + cfId + " which is not open");
-                    }
-                    m.add(seq, kind, key, value);
-                });
+                final int n = WriteBatch.decodeRanges(rec, rec.length, path.toString(), offset,
+                    (seq, kind, cfId, src, keyOff, keyLen, valueOff, valueLen) -> {
+                        final Memtable m = db.mem[cfId];
+                        if (m == null) {
+                            throw new CorruptionException(path.toString(), offset,
+                                "write to column family " + cfId + " which is not open");
+                        }
+                        m.add(seq, kind, src, keyOff, keyLen, src, valueOff, valueLen);
+                    });
                 if (n > 0) {
                     maxSeq = Math.max(maxSeq, org.tinykv.wal.codec.Fixed.getLong(rec, 0) + n - 1);
                 }

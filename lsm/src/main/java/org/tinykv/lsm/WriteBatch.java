@@ -20,10 +20,12 @@ import org.tinykv.wal.codec.Varint;
 public final class WriteBatch {
 
     static final int HEADER = 12;
+    private static final int CF_COUNT = Cf.values().length;
 
-    private byte[] rep = new byte[64];
+    private byte[] rep;
     private int size = HEADER;
     private int count;
+    private int cfMask;
 
     /** Receives the entries of a decoded batch. */
     public interface Handler {
@@ -35,6 +37,21 @@ public final class WriteBatch {
 
         /** A range delete of {@code [begin, end)}. */
         void deleteRange(Cf cf, byte[] begin, byte[] end);
+    }
+
+    /** Creates an empty batch. */
+    public WriteBatch() {
+        this(64);
+    }
+
+    /** Creates an empty batch whose buffer starts with room for {@code bytes} bytes (header included). */
+    WriteBatch(final int bytes) {
+        rep = new byte[Math.max(HEADER, bytes)];
+    }
+
+    /** Encoded size of one entry at most, for sizing a batch. */
+    static int maxEntryBytes(final int keyLength, final int valueLength) {
+        return 2 + 5 + keyLength + 5 + valueLength;
     }
 
     /** Adds a put. */
@@ -58,12 +75,13 @@ public final class WriteBatch {
     }
 
     private void append(final ValueKind kind, final Cf cf, final byte[] key, final byte[] value) {
-        final int need = 2 + 10 + key.length + (value == null ? 0 : 5 + value.length);
+        final int need = 2 + 5 + key.length + (value == null ? 0 : 5 + value.length);
         if (size + need > rep.length) {
             rep = Arrays.copyOf(rep, Math.max(size + need, rep.length * 2));
         }
         rep[size++] = (byte) kind.code();
         rep[size++] = (byte) cf.id();
+        cfMask |= 1 << cf.id();
         size = Varint.put(rep, size, key.length);
         System.arraycopy(key, 0, rep, size, key.length);
         size += key.length;
@@ -89,6 +107,12 @@ public final class WriteBatch {
     public void clear() {
         size = HEADER;
         count = 0;
+        cfMask = 0;
+    }
+
+    /** Bit {@code 1 << cf.id()} is set for every column family written by the batch. */
+    int cfMask() {
+        return cfMask;
     }
 
     /** Whether there are no entries. */
@@ -118,6 +142,68 @@ public final class WriteBatch {
         void apply(long seq, ValueKind kind, int cfId, byte[] key, byte[] value) throws CorruptionException;
     }
 
+    /** Receives decoded entries as ranges of the record (no copies). */
+    interface RangeHandler {
+        void apply(long seq, ValueKind kind, int cfId, byte[] rec, int keyOff, int keyLen, int valueOff,
+                   int valueLen) throws CorruptionException;
+    }
+
+    /**
+     * Decodes a batch record like {@link #decode(byte[], String, long, SeqHandler)} but hands out ranges of
+     * {@code rec} instead of copies (a DELETE has an empty value range); returns the count.
+     *
+     * @throws CorruptionException naming {@code file} and {@code fileOffset} if the record is malformed
+     */
+    static int decodeRanges(final byte[] rec, final int recLen, final String file, final long fileOffset,
+                            final RangeHandler h) throws CorruptionException {
+        if (recLen < HEADER || recLen > rec.length) {
+            throw new CorruptionException(file, fileOffset, "write batch shorter than its header");
+        }
+        final long seq = Fixed.getLong(rec, 0);
+        final int n = Fixed.getInt(rec, 8);
+        final Varint.Cursor c = new Varint.Cursor(HEADER);
+        int i = 0;
+        try {
+            while (c.position() < recLen) {
+                final ValueKind kind = ValueKind.fromCode(rec[c.position()] & 0xff);
+                if (kind == null || c.position() + 2 > recLen) {
+                    throw new IOException("bad entry kind");
+                }
+                final int cf = rec[c.position() + 1] & 0xff;
+                if (cf >= CF_COUNT) {
+                    throw new IOException("unknown column family " + cf);
+                }
+                c.skip(2);
+                final int keyLen = rangeLength(rec, recLen, c);
+                final int keyOff = c.position();
+                c.skip(keyLen);
+                int valueLen = 0;
+                int valueOff = c.position();
+                if (kind != ValueKind.DELETE) {
+                    valueLen = rangeLength(rec, recLen, c);
+                    valueOff = c.position();
+                    c.skip(valueLen);
+                }
+                h.apply(seq + i, kind, cf, rec, keyOff, keyLen, valueOff, valueLen);
+                i++;
+            }
+        } catch (final IOException e) {
+            throw new CorruptionException(file, fileOffset, "bad write batch entry " + i + ": " + e.getMessage());
+        }
+        if (i != n) {
+            throw new CorruptionException(file, fileOffset, "write batch count " + n + " but " + i + " entries");
+        }
+        return n;
+    }
+
+    private static int rangeLength(final byte[] rec, final int recLen, final Varint.Cursor c) throws IOException {
+        final int len = Varint.getInt(rec, c, recLen);
+        if (len < 0 || (long) c.position() + len > recLen) {
+            throw new IOException("length overruns the record");
+        }
+        return len;
+    }
+
     /**
      * Decodes a batch record, calling {@code h} for every entry with its sequence number; returns the count.
      *
@@ -139,7 +225,7 @@ public final class WriteBatch {
                     throw new IOException("bad entry kind");
                 }
                 final int cf = rec[c.position() + 1] & 0xff;
-                if (cf >= Cf.values().length) {
+                if (cf >= CF_COUNT) {
                     throw new IOException("unknown column family " + cf);
                 }
                 c.skip(2);

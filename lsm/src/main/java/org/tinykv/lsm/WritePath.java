@@ -2,11 +2,11 @@ package org.tinykv.lsm;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import org.tinykv.lsm.key.ValueKind;
 import org.tinykv.lsm.memtable.Memtable;
+import org.tinykv.wal.SyncPolicy;
 import org.tinykv.wal.codec.Fixed;
 
 /**
@@ -23,19 +23,37 @@ final class WritePath {
 
     private final Db db;
     private final ArrayDeque<Writer> writers = new ArrayDeque<>();
+    private final WriteBatch.RangeHandler applier = this::applyRange;
+    /** The memtables the current leader applies to; only the leader touches it. */
+    private Memtable[] applyMems;
 
     /** A waiting write (or an exclusive action when {@code batch} is null). */
     private static final class Writer {
         final WriteBatch batch;
         final boolean sync;
-        final Condition cond;
+        /** Created on the first wait only: most writers of a lightly loaded Db lead at once. */
+        Condition cond;
         boolean done;
         IOException error;
 
-        Writer(final WriteBatch batch, final boolean sync, final Condition cond) {
+        Writer(final WriteBatch batch, final boolean sync) {
             this.batch = batch;
             this.sync = sync;
-            this.cond = cond;
+        }
+
+        /** Waits for a signal. Requires: {@code mutex} held. */
+        void await(final java.util.concurrent.locks.ReentrantLock mutex) {
+            if (cond == null) {
+                cond = mutex.newCondition();
+            }
+            cond.awaitUninterruptibly();
+        }
+
+        /** Wakes the writer if it waits. Requires: the mutex held. */
+        void signal() {
+            if (cond != null) {
+                cond.signal();
+            }
         }
     }
 
@@ -49,12 +67,12 @@ final class WritePath {
     }
 
     void write(final WriteBatch batch, final boolean sync) throws IOException {
-        final Writer w = new Writer(batch, sync, db.mutex.newCondition());
+        final Writer w = new Writer(batch, sync);
         db.mutex.lock();
         try {
             writers.addLast(w);
             while (!w.done && writers.peekFirst() != w) {
-                w.cond.awaitUninterruptibly();
+                w.await(db.mutex);
             }
             if (w.done) {
                 if (w.error != null) {
@@ -81,12 +99,12 @@ final class WritePath {
 
     /** Runs {@code action} (with the mutex released) while no write is in progress. */
     void runExclusive(final Exclusive action, final boolean switchMemtables) throws IOException {
-        final Writer w = new Writer(null, false, db.mutex.newCondition());
+        final Writer w = new Writer(null, false);
         db.mutex.lock();
         try {
             writers.addLast(w);
             while (writers.peekFirst() != w) {
-                w.cond.awaitUninterruptibly();
+                w.await(db.mutex);
             }
             IOException error = null;
             try {
@@ -119,7 +137,7 @@ final class WritePath {
             if (ready != first) {
                 ready.error = error;
                 ready.done = true;
-                ready.cond.signal();
+                ready.signal();
             }
             if (ready == last) {
                 break;
@@ -127,7 +145,7 @@ final class WritePath {
         }
         final Writer next = writers.peekFirst();
         if (next != null) {
-            next.cond.signal();
+            next.signal();
         }
     }
 
@@ -152,32 +170,38 @@ final class WritePath {
             last = x;
         }
         final long firstSeq = db.versions.lastSequence() + 1;
-        final byte[] record = new byte[(int) bytes + WriteBatch.HEADER];
-        Fixed.putLong(record, 0, firstSeq);
-        Fixed.putInt(record, 8, count);
-        int p = WriteBatch.HEADER;
-        for (final Writer x : writers) {
-            final int n = x.batch.size() - WriteBatch.HEADER;
-            System.arraycopy(x.batch.buffer(), WriteBatch.HEADER, record, p, n);
-            p += n;
-            if (x == last) {
-                break;
+        final byte[] record;
+        final int recordLength;
+        if (last == leader) {
+            record = leader.batch.buffer();
+            recordLength = leader.batch.size();
+        } else {
+            record = new byte[(int) bytes + WriteBatch.HEADER];
+            recordLength = record.length;
+            int p = WriteBatch.HEADER;
+            for (final Writer x : writers) {
+                final int n = x.batch.size() - WriteBatch.HEADER;
+                System.arraycopy(x.batch.buffer(), WriteBatch.HEADER, record, p, n);
+                p += n;
+                if (x == last) {
+                    break;
+                }
             }
         }
-        final Memtable[] mems = db.mem.clone();
-        final boolean doSync = sync && db.options.syncPolicy() != org.tinykv.wal.SyncPolicy.NEVER;
+        Fixed.putLong(record, 0, firstSeq);
+        Fixed.putInt(record, 8, count);
+        final Memtable[] mems = db.mem;
+        final boolean doSync = sync && db.options.syncPolicy() == SyncPolicy.EVERY_WRITE
+            || db.options.syncPolicy() == SyncPolicy.INTERVAL && db.intervalSyncDue();
         db.mutex.unlock();
         try {
-            db.log.addRecord(record, 0, record.length);
+            db.log.add(record, 0, recordLength);
             if (doSync) {
-                db.log.sync();
-                db.stats.fsyncs.increment();
-            } else {
-                db.log.flush();
+                db.syncLog();
             }
             if (count > 0) {
-                WriteBatch.decode(record, "write batch", 0, (seq, kind, cfId, key, value) ->
-                    applyTo(mems, seq, kind, cfId, key, value));
+                applyMems = mems;
+                WriteBatch.decodeRanges(record, recordLength, "write batch", 0, applier);
             }
         } catch (final IOException e) {
             db.mutex.lock();
@@ -186,19 +210,16 @@ final class WritePath {
         }
         db.mutex.lock();
         db.versions.setLastSequence(firstSeq + count - 1);
-        db.stats.bytesWritten.add(record.length);
+        db.stats.bytesWritten.add(recordLength);
         db.stats.writeBatches.add(batches);
         db.stats.writeGroups.increment();
         return last;
     }
 
-    private static void applyTo(final Memtable[] mems, final long seq, final ValueKind kind, final int cfId,
-                                final byte[] key, final byte[] value) {
-        final Memtable m = mems[cfId];
-        if (m == null) {
-            throw new IllegalArgumentException("column family " + Cf.fromId(cfId) + " is not open");
-        }
-        m.add(seq, kind, key, value);
+    /** Applies one decoded entry to {@link #applyMems} (the leader's memtables; leader only). */
+    private void applyRange(final long seq, final ValueKind kind, final int cfId, final byte[] rec, final int keyOff,
+                            final int keyLen, final int valueOff, final int valueLen) {
+        applyMems[cfId].add(seq, kind, rec, keyOff, keyLen, rec, valueOff, valueLen);
     }
 
     /** Ensures room in the memtables (mutex held), switching them if full or if {@code force}. */
@@ -219,12 +240,18 @@ final class WritePath {
                 delayed = true;
                 continue;
             }
-            final boolean full = Arrays.stream(db.mem).anyMatch(m -> m != null
-                && m.approximateMemoryBytes() >= db.options.memtableBytes());
+            boolean full = false;
+            boolean allEmpty = true;
+            for (final Memtable m : db.mem) {
+                if (m != null) {
+                    full |= m.approximateMemoryBytes() >= db.options.memtableBytes();
+                    allEmpty &= m.isEmpty();
+                }
+            }
             if (!forced && !full) {
                 return;
             }
-            if (forced && Arrays.stream(db.mem).allMatch(m -> m == null || m.isEmpty())) {
+            if (forced && allEmpty) {
                 return;
             }
             if (db.imm.size() >= db.options.maxImmutableMemtables()) {

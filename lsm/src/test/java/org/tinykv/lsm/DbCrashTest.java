@@ -46,7 +46,7 @@ class DbCrashTest {
         try (Db db = Db.open(options)) {
             for (int i = 0; i < n; i++) {
                 if (i == crashAt) {
-                    image = fs.crashClone(rnd, rnd.nextBoolean());
+                    image = crash(fs, rnd);
                     break;
                 }
                 final boolean sync = rnd.nextInt(5) == 0;
@@ -69,7 +69,7 @@ class DbCrashTest {
                 }
             }
             if (image == null) {
-                image = fs.crashClone(rnd, rnd.nextBoolean());
+                image = crash(fs, rnd);
             }
         }
         final TreeMap<String, String> recovered = new TreeMap<>();
@@ -93,6 +93,15 @@ class DbCrashTest {
         }
         assertTrue(false, "recovered state is not a prefix of at least " + (lastSynced + 1) + " of " + ops.size()
             + " operations");
+    }
+
+    /**
+     * A power loss: only synced bytes (optionally a torn unsynced tail) and, in most cases, only synced directory
+     * entries survive, so a table or log whose directory entry was never synced is gone; sometimes the directories
+     * keep their current entries instead (deleted files stay deleted), as an operating system may persist them.
+     */
+    private static MemFileSystem crash(final MemFileSystem fs, final Random rnd) {
+        return fs.crashClone(rnd, rnd.nextBoolean(), rnd.nextInt(4) == 0);
     }
 
     private static void apply(final TreeMap<String, String> model, final Op op) {

@@ -210,4 +210,57 @@ class DbFeaturesTest {
             assertTrue(db.stats().writeBatches() >= 3000);
         }
     }
+
+    @Test
+    void batchForAColumnFamilyThatIsNotOpenIsRejectedBeforeTheWal() throws Exception {
+        final MemFileSystem fs = new MemFileSystem();
+        try (Db db = Db.open(DbModelTest.smallOptions(fs, 21))) {
+            final WriteBatch batch = new WriteBatch().put(Cf.DEFAULT, b("x"), b("1")).put(Cf.RAFT, b("y"), b("2"));
+            assertThrows(IllegalArgumentException.class, () -> db.write(batch, WriteOptions.SYNC));
+            db.put(Cf.DEFAULT, b("z"), b("3"), WriteOptions.SYNC);
+        }
+        try (Db db = Db.open(DbModelTest.smallOptions(fs.crashClone(), 21))) {
+            assertNull(db.get(Cf.DEFAULT, b("x")));
+            assertEquals("3", DbModelTest.s(db.get(Cf.DEFAULT, b("z"))));
+        }
+    }
+
+    /** Reads never take the Db's mutex: a get and an iterator complete while another thread holds it. */
+    @Test
+    void readsDoNotWaitForTheDbMutex() throws Exception {
+        final MemFileSystem fs = new MemFileSystem();
+        try (Db db = Db.open(DbModelTest.smallOptions(fs, 22))) {
+            db.put(Cf.DEFAULT, b("k"), b("v"), WriteOptions.NO_SYNC);
+            db.flush();
+            db.put(Cf.DEFAULT, b("m"), b("w"), WriteOptions.NO_SYNC);
+            final java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+            final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            final Thread holder = new Thread(() -> {
+                db.mutex.lock();
+                try {
+                    held.countDown();
+                    release.await();
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    db.mutex.unlock();
+                }
+            });
+            holder.start();
+            held.await();
+            try {
+                org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+                    assertEquals("v", DbModelTest.s(db.get(Cf.DEFAULT, b("k"))));
+                    assertEquals("w", DbModelTest.s(db.get(Cf.DEFAULT, b("m"))));
+                    try (DbIterator it = db.newIterator(ReadOptions.DEFAULT, Cf.DEFAULT)) {
+                        it.seekToFirst();
+                        assertEquals("k", DbModelTest.s(it.key()));
+                    }
+                });
+            } finally {
+                release.countDown();
+                holder.join();
+            }
+        }
+    }
 }

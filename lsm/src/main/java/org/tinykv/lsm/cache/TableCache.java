@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.tinykv.lsm.sstable.TableReader;
 import org.tinykv.lsm.version.FileNames;
 import org.tinykv.wal.fs.FileSystem;
@@ -19,10 +20,17 @@ import org.tinykv.wal.fs.FileSystem;
  */
 public final class TableCache {
 
+    private static final int HINT_SLOTS = 1024;
+
     private final FileSystem fs;
     private final Path dir;
     private final BlockCache blockCache;
     private final Cache<Long, TableReader> cache;
+    /**
+     * Direct-mapped hints in front of {@link #cache} (no boxing, no allocation on a hit): a hinted reader is used
+     * only if it is still open ({@link TableReader#retain()} fails once the cache has evicted and released it).
+     */
+    private final AtomicReferenceArray<TableReader> hints = new AtomicReferenceArray<>(HINT_SLOTS);
 
     /** Creates a cache of at most {@code maxOpenFiles} readers over tables in {@code dir}. */
     public TableCache(final FileSystem fs, final Path dir, final BlockCache blockCache, final int maxOpenFiles) {
@@ -50,6 +58,11 @@ public final class TableCache {
      * @param globalSeq the file's global sequence number, or -1
      */
     public TableReader acquire(final long number, final long globalSeq) throws IOException {
+        final int slot = (int) (number & (HINT_SLOTS - 1));
+        final TableReader hinted = hints.getAcquire(slot);
+        if (hinted != null && hinted.fileNumber() == number && hinted.retain()) {
+            return hinted;
+        }
         while (true) {
             final TableReader t;
             try {
@@ -65,6 +78,7 @@ public final class TableCache {
                 throw e.getCause();
             }
             if (t.retain()) {
+                hints.setRelease(slot, t);
                 return t;
             }
             cache.asMap().remove(number, t);
@@ -73,6 +87,11 @@ public final class TableCache {
 
     /** Forgets table {@code number} (deleted) and its cached blocks. */
     public void evict(final long number) {
+        final int slot = (int) (number & (HINT_SLOTS - 1));
+        final TableReader hinted = hints.get(slot);
+        if (hinted != null && hinted.fileNumber() == number) {
+            hints.compareAndSet(slot, hinted, null);
+        }
         cache.invalidate(number);
         if (blockCache != null) {
             blockCache.evictFile(number);
@@ -81,6 +100,9 @@ public final class TableCache {
 
     /** Closes every cached reader (readers in use close when released). */
     public void close() {
+        for (int i = 0; i < HINT_SLOTS; i++) {
+            hints.set(i, null);
+        }
         cache.invalidateAll();
     }
 

@@ -14,12 +14,16 @@ import org.tinykv.lsm.key.KeyComparator;
 public final class MergingIterator implements InternalIterator {
 
     private final InternalIterator[] children;
+    /** Valid children as a binary heap: smallest key on top going forward, largest going backward. */
+    private final InternalIterator[] heap;
+    private int heapSize;
     private InternalIterator current;
     private boolean forward = true;
 
     /** Merges {@code children}; closing this closes them. */
     public MergingIterator(final List<InternalIterator> children) {
         this.children = children.toArray(new InternalIterator[0]);
+        this.heap = new InternalIterator[this.children.length];
     }
 
     @Override
@@ -32,24 +36,70 @@ public final class MergingIterator implements InternalIterator {
             b.keyArray(), b.keyOffset(), b.keyLength());
     }
 
-    private void findSmallest() {
-        InternalIterator best = null;
+    /** Whether {@code a} belongs above {@code b} in the heap of the current direction. */
+    private boolean before(final InternalIterator a, final InternalIterator b) {
+        final int c = compare(a, b);
+        return forward ? c < 0 : c > 0;
+    }
+
+    private void siftDown(final int from) {
+        final InternalIterator[] h = heap;
+        final int n = heapSize;
+        final InternalIterator x = h[from];
+        int i = from;
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= n) {
+                break;
+            }
+            if (child + 1 < n && before(h[child + 1], h[child])) {
+                child++;
+            }
+            if (!before(h[child], x)) {
+                break;
+            }
+            h[i] = h[child];
+            i = child;
+        }
+        h[i] = x;
+    }
+
+    /** Rebuilds the heap from every valid child for the current direction. */
+    private void rebuild() {
+        heapSize = 0;
         for (final InternalIterator c : children) {
-            if (c.valid() && (best == null || compare(c, best) < 0)) {
-                best = c;
+            if (c.valid()) {
+                heap[heapSize++] = c;
             }
         }
-        current = best;
+        for (int i = heapSize / 2 - 1; i >= 0; i--) {
+            siftDown(i);
+        }
+        current = heapSize > 0 ? heap[0] : null;
+    }
+
+    private void findSmallest() {
+        forward = true;
+        rebuild();
     }
 
     private void findLargest() {
-        InternalIterator best = null;
-        for (final InternalIterator c : children) {
-            if (c.valid() && (best == null || compare(c, best) > 0)) {
-                best = c;
+        forward = false;
+        rebuild();
+    }
+
+    /** After the top child moved on: restores the heap and the current child. */
+    private void advanceTop() {
+        if (heap[0].valid()) {
+            siftDown(0);
+        } else {
+            heap[0] = heap[--heapSize];
+            heap[heapSize] = null;
+            if (heapSize > 0) {
+                siftDown(0);
             }
         }
-        current = best;
+        current = heapSize > 0 ? heap[0] : null;
     }
 
     @Override
@@ -105,10 +155,12 @@ public final class MergingIterator implements InternalIterator {
                     }
                 }
             }
-            forward = true;
+            current.next();
+            findSmallest();
+            return;
         }
         current.next();
-        findSmallest();
+        advanceTop();
     }
 
     @Override
@@ -125,10 +177,12 @@ public final class MergingIterator implements InternalIterator {
                     }
                 }
             }
-            forward = false;
+            current.prev();
+            findLargest();
+            return;
         }
         current.prev();
-        findLargest();
+        advanceTop();
     }
 
     @Override

@@ -28,6 +28,9 @@ public final class UserIterator implements DbIterator {
     private byte[] savedKey;
     private byte[] savedValue;
     private boolean closed;
+    /** The user key being skipped going forward (reused buffer, no allocation per step). */
+    private byte[] skipBuf = new byte[64];
+    private int skipLen;
 
     /**
      * Wraps {@code iter} (owned and closed by this iterator).
@@ -66,9 +69,25 @@ public final class UserIterator implements DbIterator {
         return Arrays.copyOfRange(iter.keyArray(), iter.keyOffset(), iter.keyOffset() + userLen());
     }
 
-    private void findNextUserEntry(final boolean skipping, final byte[] skipKey) throws IOException {
+    private void saveSkip(final byte[] src, final int off, final int len) {
+        if (skipBuf.length < len) {
+            skipBuf = new byte[Math.max(len, 2 * skipBuf.length)];
+        }
+        System.arraycopy(src, off, skipBuf, 0, len);
+        skipLen = len;
+    }
+
+    private void saveCurrentAsSkip() {
+        saveSkip(iter.keyArray(), iter.keyOffset(), userLen());
+    }
+
+    private int compareToSkip() {
+        final int o = iter.keyOffset();
+        return Arrays.compareUnsigned(iter.keyArray(), o, o + userLen(), skipBuf, 0, skipLen);
+    }
+
+    private void findNextUserEntry(final boolean skipping) throws IOException {
         boolean skip = skipping;
-        byte[] skipUser = skipKey;
         while (iter.valid()) {
             if (upper != null && compareUser(upper) >= 0) {
                 break;
@@ -76,7 +95,7 @@ public final class UserIterator implements DbIterator {
             final long t = trailer();
             final long s = InternalKey.seqOf(t);
             if (s <= seq) {
-                if (skip && compareUser(skipUser) <= 0) {
+                if (skip && compareToSkip() <= 0) {
                     iter.next();
                     continue;
                 }
@@ -85,7 +104,7 @@ public final class UserIterator implements DbIterator {
                     valid = true;
                     return;
                 }
-                skipUser = userKeyCopy();
+                saveCurrentAsSkip();
                 skip = true;
             }
             iter.next();
@@ -143,7 +162,7 @@ public final class UserIterator implements DbIterator {
         try {
             forward = true;
             iter.seekToFirst();
-            findNextUserEntry(false, null);
+            findNextUserEntry(false);
         } catch (final IOException e) {
             throw fail(e);
         }
@@ -176,7 +195,7 @@ public final class UserIterator implements DbIterator {
                 t = lower;
             }
             iter.seek(InternalKey.seekKey(t, seq));
-            findNextUserEntry(false, null);
+            findNextUserEntry(false);
         } catch (final IOException e) {
             throw fail(e);
         }
@@ -207,12 +226,13 @@ public final class UserIterator implements DbIterator {
                 } else {
                     iter.next();
                 }
-                findNextUserEntry(true, savedKey);
+                saveSkip(savedKey, 0, savedKey.length);
+                findNextUserEntry(true);
                 return;
             }
-            final byte[] current = userKeyCopy();
+            saveCurrentAsSkip();
             iter.next();
-            findNextUserEntry(true, current);
+            findNextUserEntry(true);
         } catch (final IOException e) {
             throw fail(e);
         }

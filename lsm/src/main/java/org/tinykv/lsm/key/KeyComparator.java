@@ -16,6 +16,9 @@ public final class KeyComparator {
     /** Compares whole-array user keys. */
     public static final Comparator<byte[]> USER = Arrays::compareUnsigned;
 
+    private static final java.lang.invoke.VarHandle BIG_ENDIAN_LONGS =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
     private KeyComparator() {
     }
 
@@ -24,13 +27,37 @@ public final class KeyComparator {
                                       final byte[] b, final int bOff, final int bLen) {
         final int aUser = aLen - InternalKey.TRAILER_BYTES;
         final int bUser = bLen - InternalKey.TRAILER_BYTES;
-        final int c = Arrays.compareUnsigned(a, aOff, aOff + aUser, b, bOff, bOff + bUser);
+        final int c = compareBytes(a, aOff, aUser, b, bOff, bUser);
         if (c != 0) {
             return c;
         }
         final long at = Fixed.getLong(a, aOff + aUser);
         final long bt = Fixed.getLong(b, bOff + bUser);
         return Long.compareUnsigned(bt, at);
+    }
+
+    /**
+     * Compares two byte ranges as unsigned strings (shorter prefix first), eight bytes at a time; faster than
+     * {@link Arrays#compareUnsigned} on the short keys of a Db. Returns a negative, zero or positive number.
+     */
+    public static int compareBytes(final byte[] a, final int aOff, final int aLen,
+                                   final byte[] b, final int bOff, final int bLen) {
+        final int n = Math.min(aLen, bLen);
+        int i = 0;
+        for (; i + Long.BYTES <= n; i += Long.BYTES) {
+            final long x = (long) BIG_ENDIAN_LONGS.get(a, aOff + i);
+            final long y = (long) BIG_ENDIAN_LONGS.get(b, bOff + i);
+            if (x != y) {
+                return Long.compareUnsigned(x, y);
+            }
+        }
+        for (; i < n; i++) {
+            final int d = (a[aOff + i] & 0xff) - (b[bOff + i] & 0xff);
+            if (d != 0) {
+                return d;
+            }
+        }
+        return aLen - bLen;
     }
 
     /** Compares the user-key part of an internal key in a range with a whole user key. */

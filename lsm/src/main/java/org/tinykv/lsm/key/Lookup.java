@@ -17,11 +17,22 @@ public final class Lookup {
     private long seq;
     private byte[] value;
     private long maxTombstoneSeq = -1;
+    private byte[] seekKey;
 
     /** Creates a lookup of {@code userKey} at {@code snapshotSeq}. */
     public Lookup(final byte[] userKey, final long snapshotSeq) {
         this.userKey = userKey;
         this.snapshotSeq = snapshotSeq;
+    }
+
+    /** The internal seek key of the lookup ({@link InternalKey#seekKey}), built once and shared by every source. */
+    public byte[] seekKey() {
+        byte[] k = seekKey;
+        if (k == null) {
+            k = InternalKey.seekKey(userKey, snapshotSeq);
+            seekKey = k;
+        }
+        return k;
     }
 
     /** Records the point entry found (the first one found wins). */

@@ -19,7 +19,10 @@ import org.tinykv.lsm.key.ValueKind;
  */
 public final class Memtable {
 
+    private static final byte[] EMPTY = new byte[0];
     private final SkipList list;
+    /** The writer's scratch buffer for internal keys. */
+    private byte[] ikScratch = new byte[64];
     private final List<RangeTombstone> rangeTombstones = new ArrayList<>();
     private volatile int rangeTombstoneCount;
     private FragmentedTombstones fragmented = FragmentedTombstones.EMPTY;
@@ -39,17 +42,45 @@ public final class Memtable {
     /** Adds an entry. A {@link ValueKind#RANGE_DELETE} entry has key = begin and value = end (exclusive). */
     public void add(final long seq, final ValueKind kind, final byte[] key, final byte[] value) {
         if (kind == ValueKind.RANGE_DELETE) {
-            synchronized (this) {
-                rangeTombstones.add(new RangeTombstone(key.clone(), value.clone(), seq));
-                rangeTombstoneCount = rangeTombstones.size();
-            }
-        } else {
-            final byte[] ik = InternalKey.encode(key, seq, kind.code());
-            final byte[] v = value == null ? new byte[0] : value;
-            list.insert(ik, 0, ik.length, v, 0, v.length);
+            addRangeDelete(seq, key.clone(), value.clone());
+            return;
         }
+        final byte[] v = value == null ? EMPTY : value;
+        add(seq, kind, key, 0, key.length, v, 0, v.length);
+    }
+
+    /**
+     * Adds a point entry (PUT or DELETE) given as array ranges, without allocating: the internal key is built in a
+     * scratch buffer owned by the single writer. Requires: the caller is the memtable's only writer.
+     */
+    public void add(final long seq, final ValueKind kind, final byte[] keySrc, final int keyOff, final int keyLen,
+                    final byte[] valueSrc, final int valueOff, final int valueLen) {
+        if (kind == ValueKind.RANGE_DELETE) {
+            addRangeDelete(seq, java.util.Arrays.copyOfRange(keySrc, keyOff, keyOff + keyLen),
+                java.util.Arrays.copyOfRange(valueSrc, valueOff, valueOff + valueLen));
+            return;
+        }
+        final int ikLen = keyLen + InternalKey.TRAILER_BYTES;
+        if (ikScratch.length < ikLen) {
+            ikScratch = new byte[Math.max(ikLen, 2 * ikScratch.length)];
+        }
+        System.arraycopy(keySrc, keyOff, ikScratch, 0, keyLen);
+        org.tinykv.wal.codec.Fixed.putLong(ikScratch, keyLen, InternalKey.trailer(seq, kind.code()));
+        list.insert(ikScratch, 0, ikLen, valueSrc, valueOff, valueLen);
+        counted(seq, keyLen + valueLen);
+    }
+
+    private void addRangeDelete(final long seq, final byte[] begin, final byte[] end) {
+        synchronized (this) {
+            rangeTombstones.add(new RangeTombstone(begin, end, seq));
+            rangeTombstoneCount = rangeTombstones.size();
+        }
+        counted(seq, begin.length + end.length);
+    }
+
+    private void counted(final long seq, final int bytes) {
         entries = entries + 1;
-        dataBytes = dataBytes + key.length + (value == null ? 0 : value.length) + 8;
+        dataBytes = dataBytes + bytes + 8;
         if (seq > maxSeq) {
             maxSeq = seq;
         }
@@ -106,7 +137,7 @@ public final class Memtable {
         if (rangeTombstoneCount != 0) {
             lookup.tombstone(rangeTombstones().maxCoveringSeq(lookup.userKey, lookup.snapshotSeq));
         }
-        final byte[] seek = InternalKey.seekKey(lookup.userKey, lookup.snapshotSeq);
+        final byte[] seek = lookup.seekKey();
         final long node = list.findGreaterOrEqual(seek, 0, seek.length, null);
         if (node == 0) {
             return;

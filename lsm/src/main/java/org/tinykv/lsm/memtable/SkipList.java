@@ -60,7 +60,9 @@ final class SkipList {
     void insert(final byte[] key, final int keyOff, final int keyLen,
                 final byte[] value, final int valueOff, final int valueLen) {
         final long[] prev = prevScratch;
-        findGreaterOrEqual(key, keyOff, keyLen, prev);
+        if (!followsLastInsert(key, keyOff, keyLen, prev)) {
+            findGreaterOrEqual(key, keyOff, keyLen, prev);
+        }
         final int height = randomHeight();
         final int max = maxHeight;
         if (height > max) {
@@ -84,7 +86,34 @@ final class SkipList {
         for (int i = 0; i < height; i++) {
             final long p = prev[i];
             LONGS.setRelease(slabs[(int) (p >>> 32)], (int) p + HEADER + 8 * i, node);
+            prev[i] = node;
         }
+    }
+
+    /**
+     * The insert hint (RocksDB's "splice" idea, simplified): after an insert, {@code prev[level]} holds the last
+     * node at or before the inserted key on each level. If the new key sorts right after the previously inserted
+     * one (sequential inserts), the search starts from those nodes instead of the head and touches only recently
+     * written, cached nodes; fills {@code prev} and returns true then, else returns false.
+     */
+    private boolean followsLastInsert(final byte[] key, final int keyOff, final int keyLen, final long[] prev) {
+        final long last = prev[0];
+        if (last != 0 && compareNode(last, key, keyOff, keyLen) >= 0) {
+            return false;
+        }
+        final long after = nextOf(last, 0);
+        if (after != 0 && compareNode(after, key, keyOff, keyLen) < 0) {
+            return false;
+        }
+        for (int level = maxHeight - 1; level > 0; level--) {
+            long x = prev[level];
+            long next;
+            while ((next = nextOf(x, level)) != 0 && compareNode(next, key, keyOff, keyLen) < 0) {
+                x = next;
+            }
+            prev[level] = x;
+        }
+        return true;
     }
 
     private long allocate(final int size) {
@@ -166,12 +195,14 @@ final class SkipList {
     /** Returns the first node with key >= target, or 0; fills {@code prev} (if not null) per level. */
     long findGreaterOrEqual(final byte[] key, final int keyOff, final int keyLen, final long[] prev) {
         long x = 0;
+        long knownNotLess = 0;
         int level = maxHeight - 1;
         while (true) {
             final long next = nextOf(x, level);
-            if (next != 0 && compareNode(next, key, keyOff, keyLen) < 0) {
+            if (next != 0 && next != knownNotLess && compareNode(next, key, keyOff, keyLen) < 0) {
                 x = next;
             } else {
+                knownNotLess = next;
                 if (prev != null) {
                     prev[level] = x;
                 }

@@ -17,9 +17,9 @@ import org.tinykv.wal.codec.Varint;
  */
 public final class BlockIterator implements InternalIterator {
 
-    private final Block block;
-    private final byte[] data;
-    private final long globalSeq;
+    private Block block;
+    private byte[] data;
+    private long globalSeq;
     private final Varint.Cursor cursor = new Varint.Cursor(0);
     private int current;
     private int nextOffset;
@@ -35,6 +35,34 @@ public final class BlockIterator implements InternalIterator {
         this.globalSeq = globalSeq;
         this.current = block.restartsOffset;
         this.nextOffset = block.restartsOffset;
+    }
+
+    /** A valid block without entries (one restart point at 0). */
+    private static final Block EMPTY_BLOCK = emptyBlock();
+
+    private static Block emptyBlock() {
+        try {
+            return new Block(new byte[] {0, 0, 0, 0, 1, 0, 0, 0}, "<empty>", 0);
+        } catch (final CorruptionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Drops the reference to the current block (for iterators kept for reuse); the iterator becomes invalid. */
+    void detach() {
+        reset(EMPTY_BLOCK, -1);
+    }
+
+    /** Repositions this iterator onto another block (unpositioned), reusing its buffers. */
+    BlockIterator reset(final Block newBlock, final long newGlobalSeq) {
+        this.block = newBlock;
+        this.data = newBlock.data;
+        this.globalSeq = newGlobalSeq;
+        this.current = newBlock.restartsOffset;
+        this.nextOffset = newBlock.restartsOffset;
+        this.restartIndex = 0;
+        this.keyLen = 0;
+        return this;
     }
 
     @Override
@@ -68,11 +96,22 @@ public final class BlockIterator implements InternalIterator {
         if (current < 0) {
             throw corrupt("restart offset out of range");
         }
-        cursor.position(current);
-        final int shared = Varint.getInt(data, cursor, limit);
-        final int nonShared = Varint.getInt(data, cursor, limit);
-        final int vLen = Varint.getInt(data, cursor, limit);
-        final int p = cursor.position();
+        final int shared;
+        final int nonShared;
+        final int vLen;
+        final int p;
+        if (current + 3 <= limit && (data[current] | data[current + 1] | data[current + 2]) >= 0) {
+            shared = data[current];
+            nonShared = data[current + 1];
+            vLen = data[current + 2];
+            p = current + 3;
+        } else {
+            cursor.position(current);
+            shared = Varint.getInt(data, cursor, limit);
+            nonShared = Varint.getInt(data, cursor, limit);
+            vLen = Varint.getInt(data, cursor, limit);
+            p = cursor.position();
+        }
         if (shared > keyLen || nonShared < 0 || vLen < 0 || (long) p + nonShared + vLen > limit) {
             throw corrupt("lengths out of range");
         }
@@ -113,15 +152,25 @@ public final class BlockIterator implements InternalIterator {
     }
 
     private int compareRestartKey(final int index, final byte[] target) throws IOException {
-        cursor.position(restartPoint(index));
+        final int at = restartPoint(index);
         final int limit = block.restartsOffset;
-        if (cursor.position() < 0 || cursor.position() >= limit) {
+        if (at < 0 || at >= limit) {
             throw corrupt("restart point out of range");
         }
-        final int shared = Varint.getInt(data, cursor, limit);
-        final int nonShared = Varint.getInt(data, cursor, limit);
-        Varint.getInt(data, cursor, limit);
-        final int p = cursor.position();
+        final int shared;
+        final int nonShared;
+        final int p;
+        if (at + 3 <= limit && (data[at] | data[at + 1] | data[at + 2]) >= 0) {
+            shared = data[at];
+            nonShared = data[at + 1];
+            p = at + 3;
+        } else {
+            cursor.position(at);
+            shared = Varint.getInt(data, cursor, limit);
+            nonShared = Varint.getInt(data, cursor, limit);
+            Varint.getInt(data, cursor, limit);
+            p = cursor.position();
+        }
         if (shared != 0 || nonShared < InternalKey.TRAILER_BYTES || (long) p + nonShared > limit) {
             throw corrupt("bad restart entry");
         }

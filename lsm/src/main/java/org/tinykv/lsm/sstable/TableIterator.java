@@ -14,6 +14,7 @@ final class TableIterator implements InternalIterator {
     private final boolean fillCache;
     private final BlockIterator indexIter;
     private BlockIterator dataIter;
+    private final TableReader.Readahead readahead = new TableReader.Readahead();
 
     TableIterator(final TableReader table, final boolean fillCache) {
         this.table = table;
@@ -26,7 +27,7 @@ final class TableIterator implements InternalIterator {
             dataIter = null;
             return;
         }
-        dataIter = table.dataBlock(table.handleAt(indexIter), fillCache).iterator(table.globalSeq());
+        dataIter = table.dataBlock(table.handleAt(indexIter), fillCache, readahead).iterator(table.globalSeq());
     }
 
     private void skipEmptyForward() throws IOException {

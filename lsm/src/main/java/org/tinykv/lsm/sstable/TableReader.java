@@ -36,6 +36,12 @@ public final class TableReader implements Closeable {
     private final FragmentedTombstones tombstones;
     private final TableProperties properties;
     private final AtomicInteger refs = new AtomicInteger(1);
+    /** Per-thread buffer for raw (compressed) block reads: decoding always copies or decompresses out of it. */
+    private static final int READ_SCRATCH_BYTES = 64 << 10;
+    private static final ThreadLocal<byte[]> READ_SCRATCH = ThreadLocal.withInitial(() -> new byte[READ_SCRATCH_BYTES]);
+    /** Per-thread index and data block iterators reused by point lookups (which never nest). */
+    private static final ThreadLocal<BlockIterator[]> GET_SCRATCH =
+        ThreadLocal.withInitial(() -> new BlockIterator[2]);
 
     private TableReader(final RandomAccessFile file, final long fileNumber, final BlockCache cache,
                         final long globalSeq, final Footer footer) throws IOException {
@@ -74,40 +80,127 @@ public final class TableReader implements Closeable {
     }
 
     private static void readFully(final RandomAccessFile file, final long pos, final byte[] out) throws IOException {
+        readFully(file, pos, out, out.length);
+    }
+
+    private static void readFully(final RandomAccessFile file, final long pos, final byte[] out, final int length)
+        throws IOException {
         int done = 0;
-        while (done < out.length) {
-            final int n = file.read(pos + done, out, done, out.length - done);
+        while (done < length) {
+            final int n = file.read(pos + done, out, done, length - done);
             if (n <= 0) {
-                throw new CorruptionException(file.name(), pos, "truncated read of " + out.length + " bytes");
+                throw new CorruptionException(file.name(), pos, "truncated read of " + length + " bytes");
             }
             done += n;
         }
     }
 
+    /** The file number given at open (-1 for a table outside a Db). */
+    public long fileNumber() {
+        return fileNumber;
+    }
+
     /** Reads a block's contents, verifies the checksum and decompresses. */
     private byte[] readRaw(final BlockHandle h) throws IOException {
         final int size = (int) h.size();
-        final byte[] buf = new byte[size + 5];
-        readFully(file, h.offset(), buf);
+        final byte[] buf;
+        if (size + 5 <= READ_SCRATCH_BYTES) {
+            buf = READ_SCRATCH.get();
+            readFully(file, h.offset(), buf, size + 5);
+        } else {
+            buf = new byte[size + 5];
+            readFully(file, h.offset(), buf, buf.length);
+        }
+        return decodeRaw(buf, 0, h);
+    }
+
+    /** Verifies and decompresses the block of {@code h} held in {@code buf} from {@code pos} (with its trailer). */
+    private byte[] decodeRaw(final byte[] buf, final int pos, final BlockHandle h) throws IOException {
+        final int size = (int) h.size();
         final CRC32C crc = new CRC32C();
-        crc.update(buf, 0, size + 1);
-        if (Crc32c.unmask(Fixed.getInt(buf, size + 1)) != (int) crc.getValue()) {
+        crc.update(buf, pos, size + 1);
+        if (Crc32c.unmask(Fixed.getInt(buf, pos + size + 1)) != (int) crc.getValue()) {
             throw new CorruptionException(file.name(), h.offset(), "block checksum mismatch");
         }
-        final Compression type = Compression.fromCode(buf[size] & 0xff);
+        final Compression type = Compression.fromCode(buf[pos + size] & 0xff);
         if (type == null) {
-            throw new CorruptionException(file.name(), h.offset() + size, "unknown compression " + buf[size]);
+            throw new CorruptionException(file.name(), h.offset() + size, "unknown compression " + buf[pos + size]);
         }
         if (type == Compression.NONE) {
-            return Arrays.copyOf(buf, size);
+            return Arrays.copyOfRange(buf, pos, pos + size);
         }
         try {
-            return type.decompress(buf, 0, size);
+            return type.decompress(buf, pos, size);
         } catch (final CorruptionException e) {
             throw e;
         } catch (final IOException e) {
             throw new CorruptionException(file.name(), h.offset(), e.getMessage());
         }
+    }
+
+    /**
+     * Readahead state of one sequential reader (an iterator): after {@value #READAHEAD_AFTER} consecutive blocks
+     * missed the cache, block reads fetch {@value #READAHEAD_BYTES} bytes at once and later blocks are decoded from
+     * that buffer. Confined to its iterator's thread.
+     */
+    static final class Readahead {
+        static final int READAHEAD_AFTER = 2;
+        static final int READAHEAD_BYTES = 256 << 10;
+        private byte[] buf;
+        private long start;
+        private int length;
+        private long lastEnd = -1;
+        private int sequential;
+    }
+
+    /** Returns the data block at {@code h}, from the cache if present, else read (through {@code ra} if given). */
+    Block dataBlock(final BlockHandle h, final boolean fillCache, final Readahead ra) throws IOException {
+        if (ra == null) {
+            return dataBlock(h, fillCache);
+        }
+        if (cache != null) {
+            final Block cached = cache.get(fileNumber, h.offset());
+            if (cached != null) {
+                return cached;
+            }
+        }
+        final long end = h.offset() + h.size() + 5;
+        ra.sequential = h.offset() == ra.lastEnd ? ra.sequential + 1 : 0;
+        ra.lastEnd = end;
+        final byte[] raw;
+        if (ra.buf != null && h.offset() >= ra.start && end <= ra.start + ra.length) {
+            raw = decodeRaw(ra.buf, (int) (h.offset() - ra.start), h);
+        } else if (ra.sequential >= Readahead.READAHEAD_AFTER) {
+            final int want = (int) Math.max(end - h.offset(), Readahead.READAHEAD_BYTES);
+            if (ra.buf == null || ra.buf.length < want) {
+                ra.buf = new byte[want];
+            }
+            ra.start = h.offset();
+            ra.length = readUpTo(h.offset(), ra.buf, want);
+            if (ra.length < end - h.offset()) {
+                throw new CorruptionException(file.name(), h.offset(), "truncated block read");
+            }
+            raw = decodeRaw(ra.buf, 0, h);
+        } else {
+            raw = readRaw(h);
+        }
+        final Block b = new Block(raw, file.name(), h.offset());
+        if (cache != null && fillCache) {
+            cache.put(fileNumber, h.offset(), b);
+        }
+        return b;
+    }
+
+    private int readUpTo(final long pos, final byte[] out, final int len) throws IOException {
+        int done = 0;
+        while (done < len) {
+            final int n = file.read(pos + done, out, done, len - done);
+            if (n <= 0) {
+                break;
+            }
+            done += n;
+        }
+        return done;
     }
 
     /** Returns the data block at {@code h}, from the cache if present. */
@@ -152,23 +245,34 @@ public final class TableReader implements Closeable {
         if (filter.length > 1 && !BloomFilter.mayContain(filter, userKeyHash)) {
             return;
         }
-        final byte[] seek = InternalKey.seekKey(lookup.userKey, lookup.snapshotSeq);
-        final BlockIterator ii = indexIterator();
-        ii.seek(seek);
-        if (!ii.valid()) {
-            return;
+        final byte[] seek = lookup.seekKey();
+        final BlockIterator[] scratch = GET_SCRATCH.get();
+        if (scratch[0] == null) {
+            scratch[0] = indexIterator();
+            scratch[1] = index.iterator(globalSeq);
         }
-        final BlockIterator bi = dataBlock(handleAt(ii), true).iterator(globalSeq);
-        bi.seek(seek);
-        if (!bi.valid() || KeyComparator.compareUserPart(bi.keyArray(), 0, bi.keyLength(), lookup.userKey) != 0) {
-            return;
+        try {
+            final BlockIterator ii = scratch[0].reset(index, globalSeq);
+            ii.seek(seek);
+            if (!ii.valid()) {
+                return;
+            }
+            final BlockIterator bi = scratch[1].reset(dataBlock(handleAt(ii), true), globalSeq);
+            bi.seek(seek);
+            if (!bi.valid()
+                || KeyComparator.compareUserPart(bi.keyArray(), 0, bi.keyLength(), lookup.userKey) != 0) {
+                return;
+            }
+            final long trailer = InternalKey.trailerOf(bi.keyArray(), 0, bi.keyLength());
+            if (InternalKey.seqOf(trailer) > lookup.snapshotSeq) {
+                return;
+            }
+            lookup.found(InternalKey.kindOf(trailer), InternalKey.seqOf(trailer),
+                Arrays.copyOfRange(bi.valueArray(), bi.valueOffset(), bi.valueOffset() + bi.valueLength()));
+        } finally {
+            scratch[0].detach();
+            scratch[1].detach();
         }
-        final long trailer = InternalKey.trailerOf(bi.keyArray(), 0, bi.keyLength());
-        if (InternalKey.seqOf(trailer) > lookup.snapshotSeq) {
-            return;
-        }
-        lookup.found(InternalKey.kindOf(trailer), InternalKey.seqOf(trailer),
-            Arrays.copyOfRange(bi.valueArray(), bi.valueOffset(), bi.valueOffset() + bi.valueLength()));
     }
 
     /** Returns an iterator over point entries; the caller must hold a reference while using it. */

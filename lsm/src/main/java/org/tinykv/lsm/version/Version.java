@@ -11,7 +11,6 @@ import org.tinykv.lsm.cache.TableCache;
 import org.tinykv.lsm.iterator.InternalIterator;
 import org.tinykv.lsm.iterator.LevelIterator;
 import org.tinykv.lsm.key.FragmentedTombstones;
-import org.tinykv.lsm.key.InternalKey;
 import org.tinykv.lsm.key.KeyComparator;
 import org.tinykv.lsm.key.Lookup;
 import org.tinykv.lsm.key.RangeTombstone;
@@ -125,7 +124,9 @@ public final class Version {
     /** Looks a key up in the tables of {@code cf}, newest level first, stopping at the first point entry. */
     public void get(final int cf, final Lookup lookup, final TableCache tables) throws IOException {
         final long hash = BloomFilter.hash(lookup.userKey, 0, lookup.userKey.length);
-        for (final FileMetadata f : files[cf][0]) {
+        final List<FileMetadata> l0 = files[cf][0];
+        for (int i = 0, n = l0.size(); i < n; i++) {
+            final FileMetadata f = l0.get(i);
             if (contains(f, lookup.userKey) && f.smallestSeq() <= lookup.snapshotSeq) {
                 getFromFile(f, lookup, tables, hash);
                 if (lookup.isFound()) {
@@ -133,7 +134,7 @@ public final class Version {
                 }
             }
         }
-        final byte[] seek = InternalKey.seekKey(lookup.userKey, lookup.snapshotSeq);
+        final byte[] seek = lookup.seekKey();
         for (int level = 1; level < NUM_LEVELS; level++) {
             final List<FileMetadata> list = files[cf][level];
             final int i = findFile(list, seek);
@@ -199,10 +200,22 @@ public final class Version {
         }
     }
 
+    private static boolean hasRangeDeletes(final List<FileMetadata> level) {
+        for (int i = 0, n = level.size(); i < n; i++) {
+            if (level.get(i).rangeDeletes() != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Adds the range tombstones of every table of {@code cf} intersecting {@code [lower, upper)} to {@code out}. */
     public void addRangeTombstones(final int cf, final TableCache tables, final byte[] lower, final byte[] upper,
                                    final List<RangeTombstone> out) throws IOException {
         for (int level = 0; level < NUM_LEVELS; level++) {
+            if (!hasRangeDeletes(files[cf][level])) {
+                continue;
+            }
             for (final FileMetadata f : overlapping(cf, level, lower, upper)) {
                 if (f.rangeDeletes() == 0) {
                     continue;
