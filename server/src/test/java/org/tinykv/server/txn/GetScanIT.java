@@ -1,32 +1,16 @@
 package org.tinykv.server.txn;
 
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.tinykv.txn.cases.GetScanCases;
 import org.tinykv.txn.cases.TxnCaseKit;
 
 /** txn's {@link GetScanCases} through gRPC on an in-JVM standalone server, wiped before each case. */
 class GetScanIT extends GetScanCases {
-    @TempDir
-    static Path dir;
-    private static TxnServerFixture server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TxnServerFixture.start(dir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final TxnServerFixture SERVER = new TxnServerFixture();
 
     @Override
     protected TxnCaseKit newKit() {
-        return server.freshKit();
+        return SERVER.freshKit();
     }
 }

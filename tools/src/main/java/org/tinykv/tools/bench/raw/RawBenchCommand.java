@@ -1,20 +1,17 @@
 package org.tinykv.tools.bench.raw;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.tinykv.proto.tinykvpb.TinyKvGrpc;
 import org.tinykv.proto.tinykvpb.TinyKvGrpc.TinyKvBlockingStub;
+import org.tinykv.tools.bench.ServerLoadOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -33,24 +30,15 @@ public final class RawBenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--addr", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:20160",
-        description = "Server address (default: ${DEFAULT-VALUE}).")
-    private String addr;
+    @Mixin
+    private ServerLoadOptions load;
+
 
     @Option(names = "--workload", defaultValue = "put", description = "put, get or mixed (default: ${DEFAULT-VALUE}).")
     private Workload workload;
 
-    @Option(names = "--concurrency", defaultValue = "16",
-        description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
-    private int concurrency;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "10",
-        description = "Measured seconds (default: ${DEFAULT-VALUE}).")
-    private int durationSeconds;
 
-    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "2",
-        description = "Unmeasured seconds before the measured ones (default: ${DEFAULT-VALUE}).")
-    private int warmupSeconds;
 
     @Option(names = "--value-size", paramLabel = "BYTES", defaultValue = "128",
         description = "Bytes per value (default: ${DEFAULT-VALUE}).")
@@ -70,15 +58,10 @@ public final class RawBenchCommand implements Callable<Integer> {
         description = "Share of gets in the mixed workload, 0..100 (default: ${DEFAULT-VALUE}).")
     private int readPercent;
 
-    @Option(names = "--connections", defaultValue = "4",
-        description = "gRPC connections shared by the clients (default: ${DEFAULT-VALUE}).")
-    private int connections;
 
     @Option(names = "--prefill", description = "Put every key once before measuring (for get and mixed).")
     private boolean prefill;
 
-    @Option(names = "--seed", description = "Seed of the key and value choices (default: random, printed).")
-    private Long seed;
 
     @Option(names = "--status-addr", paramLabel = "HOST:PORT",
         description = "tinykv-server status address: report server fsyncs/s and writes per fsync.")
@@ -90,17 +73,11 @@ public final class RawBenchCommand implements Callable<Integer> {
         final PrintStream out = System.out;
         final PrintStream err = System.err;
         out.printf(Locale.ROOT, "tinykv-bench raw: addr=%s workload=%s concurrency=%d warmup=%ds duration=%ds "
-            + "value-size=%d keys=%d key-size=%d cf=%s seed=%d%n", addr, workload.label(), concurrency, warmupSeconds,
-            durationSeconds, valueSize, keys, keySize, cf, settings.seed());
-        final List<ManagedChannel> channels = new ArrayList<>();
+            + "value-size=%d keys=%d key-size=%d cf=%s seed=%d%n", load.addr(), workload.label(), load.concurrency(),
+            load.warmup().toSeconds(), load.duration().toSeconds(), valueSize, keys, keySize, cf, settings.seed());
+        final List<ManagedChannel> channels = load.openChannels();
         try {
-            final List<TinyKvBlockingStub> stubs = new ArrayList<>();
-            for (int i = 0; i < connections; i++) {
-                final ManagedChannel channel = NettyChannelBuilder.forTarget(addr).usePlaintext()
-                    .maxInboundMessageSize(64 << 20).build();
-                channels.add(channel);
-                stubs.add(TinyKvGrpc.newBlockingStub(channel));
-            }
+            final List<TinyKvBlockingStub> stubs = ServerLoadOptions.stubs(channels);
             final RawBenchRunner runner = new RawBenchRunner(stubs, settings, err, System::nanoTime);
             if (prefill) {
                 err.printf(Locale.ROOT, "prefilling %d keys...%n", keys);
@@ -126,10 +103,7 @@ public final class RawBenchCommand implements Callable<Integer> {
             out.println(result.resultLine());
             return result.ops() == 0 ? 1 : 0;
         } finally {
-            for (ManagedChannel channel : channels) {
-                channel.shutdownNow();
-                channel.awaitTermination(5, TimeUnit.SECONDS);
-            }
+            ServerLoadOptions.close(channels);
         }
     }
 
@@ -146,23 +120,12 @@ public final class RawBenchCommand implements Callable<Integer> {
     }
 
     private RawBenchRunner.Settings settings() {
-        if (concurrency < 1 || concurrency > 4096) {
-            throw new ParameterException(spec.commandLine(), "--concurrency must be 1..4096, got " + concurrency);
-        }
-        if (durationSeconds < 1) {
-            throw new ParameterException(spec.commandLine(), "--duration must be at least 1, got " + durationSeconds);
-        }
-        if (warmupSeconds < 0) {
-            throw new ParameterException(spec.commandLine(), "--warmup must not be negative, got " + warmupSeconds);
-        }
+        final long s = load.validate(spec);
         if (valueSize < 0 || valueSize > (8 << 20)) {
             throw new ParameterException(spec.commandLine(), "--value-size must be 0..8388608, got " + valueSize);
         }
         if (readPercent < 0 || readPercent > 100) {
             throw new ParameterException(spec.commandLine(), "--read-percent must be 0..100, got " + readPercent);
-        }
-        if (connections < 1 || connections > 64) {
-            throw new ParameterException(spec.commandLine(), "--connections must be 1..64, got " + connections);
         }
         final KeySpace keySpace;
         try {
@@ -170,9 +133,7 @@ public final class RawBenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        final long s = seed != null ? seed : new java.util.SplittableRandom().nextLong();
-        return new RawBenchRunner.Settings(workload, concurrency, Duration.ofSeconds(warmupSeconds),
-            Duration.ofSeconds(durationSeconds), valueSize,
+        return new RawBenchRunner.Settings(workload, load.concurrency(), load.warmup(), load.duration(), valueSize,
             keySpace, cf, readPercent, s);
     }
 

@@ -2,18 +2,14 @@ package org.tinykv.tools.bench.txn;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.PrintStream;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import org.tinykv.proto.tinykvpb.TinyKvGrpc;
 import org.tinykv.proto.tinykvpb.TinyKvGrpc.TinyKvBlockingStub;
+import org.tinykv.tools.bench.ServerLoadOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -35,25 +31,16 @@ public final class TxnBenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--addr", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:20160",
-        description = "Server address (default: ${DEFAULT-VALUE}).")
-    private String addr;
+    @Mixin
+    private ServerLoadOptions load;
+
 
     @Option(names = "--keys-per-txn", paramLabel = "K", defaultValue = "1",
         description = "Distinct keys read and written per transaction (default: ${DEFAULT-VALUE}).")
     private int keysPerTxn;
 
-    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "16",
-        description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
-    private int concurrency;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "10",
-        description = "Measured seconds (default: ${DEFAULT-VALUE}).")
-    private int durationSeconds;
 
-    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "2",
-        description = "Unmeasured seconds before the measured ones (default: ${DEFAULT-VALUE}).")
-    private int warmupSeconds;
 
     @Option(names = "--keys", defaultValue = "100000", description = "Distinct keys (default: ${DEFAULT-VALUE}).")
     private long keys;
@@ -62,16 +49,11 @@ public final class TxnBenchCommand implements Callable<Integer> {
         description = "TTL of the locks written (default: ${DEFAULT-VALUE}).")
     private long lockTtl;
 
-    @Option(names = "--connections", defaultValue = "4",
-        description = "gRPC connections shared by the clients (default: ${DEFAULT-VALUE}).")
-    private int connections;
 
     @Option(names = "--scheduler", paramLabel = "HOST:PORT",
         description = "Take timestamps from this scheduler's TSO (default: a local clock-based oracle).")
     private String scheduler;
 
-    @Option(names = "--seed", description = "Seed of the key choices (default: random, printed).")
-    private Long seed;
 
     @Override
     public Integer call() throws Exception {
@@ -79,8 +61,9 @@ public final class TxnBenchCommand implements Callable<Integer> {
         PrintStream out = System.out;
         PrintStream err = System.err;
         out.printf(Locale.ROOT, "tinykv-bench txn: addr=%s keys-per-txn=%d concurrency=%d warmup=%ds duration=%ds "
-            + "keys=%d lock-ttl=%dms tso=%s seed=%d%n", addr, keysPerTxn, concurrency, warmupSeconds,
-            durationSeconds, keys, lockTtl, scheduler == null ? "local" : scheduler, settings.seed());
+            + "keys=%d lock-ttl=%dms tso=%s seed=%d%n", load.addr(), keysPerTxn, load.concurrency(),
+            load.warmup().toSeconds(), load.duration().toSeconds(), keys, lockTtl,
+            scheduler == null ? "local" : scheduler, settings.seed());
         final TimestampSource tso;
         try {
             tso = scheduler == null ? new LocalTimestampOracle(System::currentTimeMillis)
@@ -89,15 +72,9 @@ public final class TxnBenchCommand implements Callable<Integer> {
             err.println("tinykv-bench txn: cannot reach the scheduler at " + scheduler + ": " + e.getStatus());
             return 1;
         }
-        List<ManagedChannel> channels = new ArrayList<>();
+        List<ManagedChannel> channels = load.openChannels();
         try (tso) {
-            List<TinyKvBlockingStub> stubs = new ArrayList<>();
-            for (int i = 0; i < connections; i++) {
-                ManagedChannel channel = NettyChannelBuilder.forTarget(addr).usePlaintext()
-                    .maxInboundMessageSize(64 << 20).build();
-                channels.add(channel);
-                stubs.add(TinyKvGrpc.newBlockingStub(channel));
-            }
+            List<TinyKvBlockingStub> stubs = ServerLoadOptions.stubs(channels);
             TxnBenchRunner runner = new TxnBenchRunner(stubs, tso, settings, err, System::nanoTime);
             TxnBenchResult result = runner.run();
             out.println(result.summary());
@@ -107,38 +84,23 @@ public final class TxnBenchCommand implements Callable<Integer> {
             out.println(result.resultLine());
             return result.committed() == 0 ? 1 : 0;
         } finally {
-            for (ManagedChannel channel : channels) {
-                channel.shutdownNow();
-                channel.awaitTermination(5, TimeUnit.SECONDS);
-            }
+            ServerLoadOptions.close(channels);
         }
     }
 
     private TxnBenchRunner.Settings settings() {
-        if (concurrency < 1 || concurrency > 4096) {
-            throw usage("--concurrency must be 1..4096, got " + concurrency);
-        }
+        long s = load.validate(spec);
         if (keys < 1) {
             throw usage("--keys must be at least 1, got " + keys);
         }
         if (keysPerTxn < 1 || keysPerTxn > Math.min(keys, 10_000)) {
             throw usage("--keys-per-txn must be 1..min(--keys, 10000), got " + keysPerTxn);
         }
-        if (durationSeconds < 1) {
-            throw usage("--duration must be at least 1, got " + durationSeconds);
-        }
-        if (warmupSeconds < 0) {
-            throw usage("--warmup must not be negative, got " + warmupSeconds);
-        }
         if (lockTtl < 1) {
             throw usage("--lock-ttl must be at least 1, got " + lockTtl);
         }
-        if (connections < 1 || connections > 64) {
-            throw usage("--connections must be 1..64, got " + connections);
-        }
-        long s = seed != null ? seed : new SplittableRandom().nextLong();
-        return new TxnBenchRunner.Settings(keysPerTxn, concurrency, Duration.ofSeconds(warmupSeconds),
-            Duration.ofSeconds(durationSeconds), keys, lockTtl, s);
+        return new TxnBenchRunner.Settings(keysPerTxn, load.concurrency(), load.warmup(), load.duration(), keys,
+            lockTtl, s);
     }
 
     private ParameterException usage(String message) {

@@ -1,0 +1,111 @@
+package org.tinykv.tools.bench;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.tinykv.proto.tinykvpb.TinyKvGrpc;
+import org.tinykv.proto.tinykvpb.TinyKvGrpc.TinyKvBlockingStub;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The options every workload against a running server shares (a picocli mixin), with their checks and the gRPC
+ * connections they describe. Confined to the command's thread.
+ */
+public final class ServerLoadOptions {
+
+    @Option(names = "--addr", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:20160",
+        description = "Server address (default: ${DEFAULT-VALUE}).")
+    private String addr;
+
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "16",
+        description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
+    private int concurrency;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "10",
+        description = "Measured seconds (default: ${DEFAULT-VALUE}).")
+    private int durationSeconds;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "2",
+        description = "Unmeasured seconds before the measured ones (default: ${DEFAULT-VALUE}).")
+    private int warmupSeconds;
+
+    @Option(names = "--connections", defaultValue = "4",
+        description = "gRPC connections shared by the clients (default: ${DEFAULT-VALUE}).")
+    private int connections;
+
+    @Option(names = "--seed", description = "Seed of the key and value choices (default: random, printed).")
+    private Long seed;
+
+    /**
+     * Checks the shared options, reporting the first bad one as a usage error of {@code spec}'s command.
+     *
+     * @return the seed to use: the one given, or a fresh random one
+     */
+    public long validate(final CommandSpec spec) {
+        if (concurrency < 1 || concurrency > 4096) {
+            throw new ParameterException(spec.commandLine(), "--concurrency must be 1..4096, got " + concurrency);
+        }
+        if (durationSeconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--duration must be at least 1, got " + durationSeconds);
+        }
+        if (warmupSeconds < 0) {
+            throw new ParameterException(spec.commandLine(), "--warmup must not be negative, got " + warmupSeconds);
+        }
+        if (connections < 1 || connections > 64) {
+            throw new ParameterException(spec.commandLine(), "--connections must be 1..64, got " + connections);
+        }
+        return seed != null ? seed : new SplittableRandom().nextLong();
+    }
+
+    /** The server's address. */
+    public String addr() {
+        return addr;
+    }
+
+    /** The number of concurrent clients. */
+    public int concurrency() {
+        return concurrency;
+    }
+
+    /** The measured time. */
+    public Duration duration() {
+        return Duration.ofSeconds(durationSeconds);
+    }
+
+    /** The unmeasured time before it. */
+    public Duration warmup() {
+        return Duration.ofSeconds(warmupSeconds);
+    }
+
+    /** Opens {@code --connections} plaintext channels to {@code --addr}; close them with {@link #close(List)}. */
+    public List<ManagedChannel> openChannels() {
+        final List<ManagedChannel> channels = new ArrayList<>(connections);
+        for (int i = 0; i < connections; i++) {
+            channels.add(NettyChannelBuilder.forTarget(addr).usePlaintext().maxInboundMessageSize(64 << 20).build());
+        }
+        return channels;
+    }
+
+    /** One blocking stub per channel. */
+    public static List<TinyKvBlockingStub> stubs(final List<ManagedChannel> channels) {
+        final List<TinyKvBlockingStub> stubs = new ArrayList<>(channels.size());
+        for (final ManagedChannel channel : channels) {
+            stubs.add(TinyKvGrpc.newBlockingStub(channel));
+        }
+        return stubs;
+    }
+
+    /** Shuts {@code channels} down, waiting up to 5 s each. */
+    public static void close(final List<ManagedChannel> channels) throws InterruptedException {
+        for (final ManagedChannel channel : channels) {
+            channel.shutdownNow();
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+}
