@@ -4,6 +4,7 @@ import org.tinykv.multiraft.peer.ApplyResult;
 import org.tinykv.multiraft.peer.CmdCallback;
 import org.tinykv.proto.raft_cmdpb.RaftCmdRequest;
 import org.tinykv.proto.raft_serverpb.RaftMessage;
+import org.tinykv.proto.schedulerpb.RegionHeartbeatResponse;
 
 /** What can be put into a peer's mailbox. */
 public sealed interface PeerMsg {
@@ -22,6 +23,10 @@ public sealed interface PeerMsg {
 
     /** The outcome of sending a snapshot. @param toPeerId receiver @param ok whether it arrived intact */
     record SnapshotStatus(long toPeerId, boolean ok) implements PeerMsg {
+    }
+
+    /** A scheduler operator for the region. @param response the heartbeat response carrying it */
+    record Operator(RegionHeartbeatResponse response) implements PeerMsg {
     }
 
     /** One logical clock tick. */

@@ -143,6 +143,8 @@ public final class RaftWorker implements Agent {
             } else if (m instanceof PeerMsg.Tick) {
                 f.tickPending.set(false);
                 peer.tick();
+            } else if (m instanceof PeerMsg.Operator o) {
+                peer.onOperator(o.response());
             } else if (m instanceof PeerMsg.SnapshotStatus s) {
                 peer.onSnapshotStatus(s.toPeerId(), s.ok());
             } else if (m instanceof PeerMsg.Applied a && peer.onApplyResult(a.result())) {

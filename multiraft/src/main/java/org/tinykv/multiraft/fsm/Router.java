@@ -1,5 +1,6 @@
 package org.tinykv.multiraft.fsm;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -84,6 +85,15 @@ public final class Router {
     /** True if the store has a peer of {@code regionId}. */
     public boolean contains(final long regionId) {
         return peers.containsKey(regionId);
+    }
+
+    /** The registered peers (a copy; their regions may be read from any thread). */
+    public List<Peer> peers() {
+        final List<Peer> out = new ArrayList<>();
+        for (final PeerFsm f : peers.values()) {
+            out.add(f.peer);
+        }
+        return out;
     }
 
     /** Number of registered peers. */

@@ -10,6 +10,7 @@ import org.tinykv.lsm.WriteBatch;
 import org.tinykv.multiraft.operation.compactlog.CompactLog;
 import org.tinykv.multiraft.operation.confchange.ChangePeer;
 import org.tinykv.multiraft.operation.snapshot.SnapManager;
+import org.tinykv.multiraft.operation.split.Split;
 import org.tinykv.multiraft.operation.snapshot.SnapshotApplier;
 import org.tinykv.multiraft.region.RegionChecks;
 import org.tinykv.multiraft.region.RegionErrors;
@@ -33,8 +34,10 @@ import org.tinykv.proto.raft_cmdpb.RaftResponseHeader;
 import org.tinykv.proto.raft_cmdpb.Request;
 import org.tinykv.proto.raft_cmdpb.Response;
 import org.tinykv.proto.raft_cmdpb.SnapResponse;
+import org.tinykv.proto.raft_cmdpb.SplitResponse;
 import org.tinykv.proto.raft_serverpb.PeerState;
 import org.tinykv.proto.raft_serverpb.RaftApplyState;
+import org.tinykv.proto.raft_serverpb.RaftTruncatedState;
 import org.tinykv.proto.raft_serverpb.RegionLocalState;
 
 /**
@@ -211,6 +214,9 @@ public final class ApplyDelegate {
             if (req.getAdminRequest().getCmdType() == AdminCmdType.CompactLog) {
                 return applyCompactLog(req.getAdminRequest(), e.getTerm(), ctx);
             }
+            if (req.getAdminRequest().getCmdType() == AdminCmdType.Split) {
+                return applySplit(req, e.getTerm(), ctx);
+            }
             return new Result(RegionErrors.errorResponse(RegionErrors.other("admin command "
                     + req.getAdminRequest().getCmdType() + " is not supported"), e.getTerm()), null);
         }
@@ -227,6 +233,33 @@ public final class ApplyDelegate {
         return new Result(RaftCmdResponse.newBuilder().setHeader(RaftResponseHeader.newBuilder().setCurrentTerm(term))
                 .setAdminResponse(AdminResponse.newBuilder().setCmdType(AdminCmdType.CompactLog)
                         .setCompactLog(CompactLogResponse.getDefaultInstance())).build(), null);
+    }
+
+    /**
+     * Splits the region: both RegionLocalStates and the new region's initial apply state go into this batch
+     * (with this region's apply state), written synced before the raft side creates the new peer.
+     */
+    private Result applySplit(final RaftCmdRequest req, final long term, final ApplyContext ctx) {
+        final Error err = Split.check(req, region);
+        if (err != null) {
+            return new Result(RegionErrors.errorResponse(err, term), null);
+        }
+        final Split.Regions r = Split.apply(region, req.getAdminRequest().getSplit());
+        final WriteBatch wb = ctx.writeBatch();
+        wb.put(Keys.META_CF, Keys.regionStateKey(regionId), RegionLocalState.newBuilder()
+                .setState(PeerState.Normal).setRegion(r.left()).build().toByteArray());
+        final long newId = r.right().getId();
+        wb.put(Keys.META_CF, Keys.regionStateKey(newId), RegionLocalState.newBuilder()
+                .setState(PeerState.Normal).setRegion(r.right()).build().toByteArray());
+        wb.put(Keys.META_CF, Keys.applyStateKey(newId), RaftApplyState.newBuilder()
+                .setAppliedIndex(PeerStorage.INIT_INDEX).setTruncatedState(RaftTruncatedState.newBuilder()
+                        .setIndex(PeerStorage.INIT_INDEX).setTerm(PeerStorage.INIT_TERM)).build().toByteArray());
+        region = r.left();
+        ctx.report(new ApplyResult.Split(regionId, r.left(), r.right()), true);
+        return new Result(RaftCmdResponse.newBuilder().setHeader(RaftResponseHeader.newBuilder().setCurrentTerm(term))
+                .setAdminResponse(AdminResponse.newBuilder().setCmdType(AdminCmdType.Split)
+                        .setSplit(SplitResponse.newBuilder().addRegions(r.left()).addRegions(r.right()))).build(),
+                null);
     }
 
     private Result applyConfChange(final Entry e, final ApplyContext ctx) throws IOException {

@@ -37,6 +37,16 @@ public sealed interface ApplyResult {
     }
 
     /**
+     * A Split was applied: both regions' states are written (synced).
+     *
+     * @param regionId region (now the left part)
+     * @param left     the region after the split
+     * @param right    the new region
+     */
+    record Split(long regionId, Region left, Region right) implements ApplyResult {
+    }
+
+    /**
      * A snapshot's data and states are in the kv engine.
      *
      * @param regionId region

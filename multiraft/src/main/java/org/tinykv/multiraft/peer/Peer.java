@@ -8,10 +8,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.tinykv.lsm.WriteBatch;
 import org.tinykv.multiraft.operation.compactlog.CompactLog;
 import org.tinykv.multiraft.operation.confchange.ChangePeer;
+import org.tinykv.multiraft.operation.heartbeat.Operators;
 import org.tinykv.multiraft.operation.read.PendingReads;
+import org.tinykv.multiraft.operation.split.Split;
 import org.tinykv.multiraft.operation.snapshot.SnapManager;
 import org.tinykv.multiraft.region.RegionChecks;
 import org.tinykv.multiraft.region.RegionErrors;
@@ -35,6 +39,7 @@ import org.tinykv.proto.raft_cmdpb.Request;
 import org.tinykv.proto.raft_cmdpb.TransferLeaderResponse;
 import org.tinykv.proto.raft_serverpb.RaftMessage;
 import org.tinykv.proto.raft_serverpb.RaftSnapshotData;
+import org.tinykv.proto.schedulerpb.RegionHeartbeatResponse;
 import org.tinykv.raft.RaftConfig;
 import org.tinykv.raft.RawNode;
 import org.tinykv.raft.ReadState;
@@ -69,6 +74,13 @@ public final class Peer {
     private final PeerConfig cfg;
     private final Map<Long, org.tinykv.proto.metapb.Peer> peerCache = new HashMap<>();
     private BiConsumer<Long, Boolean> snapshotStatusSink = (to, ok) -> { };
+    private Consumer<Peer> heartbeatSink = p -> { };
+    private long heartbeatTicks = Long.MAX_VALUE;
+    private long ticksSinceHeartbeat;
+    private SplitHooks splitHooks;
+    private final Map<Long, Long> matched = new HashMap<>();
+    private long ticksSinceSplitCheck;
+    private long writtenSinceSplitCheck;
     private ApplyTask.ApplySnapshot pendingSnapshot;
     private long lastCompactProposed;
     private boolean destroying;
@@ -162,6 +174,15 @@ public final class Peer {
         raft.tick();
         if (isLeader()) {
             maybeCompactLog();
+            if (++ticksSinceHeartbeat >= heartbeatTicks) {
+                heartbeat();
+            }
+            if (splitHooks != null && ++ticksSinceSplitCheck >= splitHooks.checkTicks()
+                    && writtenSinceSplitCheck >= splitHooks.sizeDiffHint()) {
+                ticksSinceSplitCheck = 0;
+                writtenSinceSplitCheck = 0;
+                splitHooks.check().accept(this);
+            }
         }
         for (final PendingRead r : reads.tick()) {
             r.callback().onDone(RegionErrors.errorResponse(RegionErrors.staleCommand(), r.term()), null);
@@ -180,6 +201,10 @@ public final class Peer {
             return false;
         }
         peerCache.put(msg.getFromPeer().getId(), msg.getFromPeer());
+        final Message m = msg.getMessage();
+        if (m.getMsgType() == MessageType.MsgAppendResponse && !m.getReject() && isLeader()) {
+            matched.merge(m.getFrom(), m.getIndex(), Math::max);
+        }
         if (msg.getMessage().getMsgType() == MessageType.MsgSnapshot && !acceptSnapshot(msg.getMessage())) {
             return false;
         }
@@ -256,6 +281,80 @@ public final class Peer {
         this.snapshotStatusSink = sink;
     }
 
+    /**
+     * Where region heartbeats go: {@code sink} gets this peer when it becomes leader, after a region change while
+     * leader, and every {@code everyTicks} ticks while leader.
+     */
+    public void setHeartbeatSink(final long everyTicks, final Consumer<Peer> sink) {
+        this.heartbeatTicks = everyTicks;
+        this.heartbeatSink = sink;
+    }
+
+    /**
+     * How this peer takes part in splits.
+     *
+     * @param checkTicks ticks between split checks while leader
+     * @param sizeDiffHint bytes of writes proposed since the last check that make a new check worthwhile (a new
+     *                   leader and both sides of a split are checked regardless)
+     * @param check      gets this peer when its region should be checked for a split
+     * @param split      gets every applied split and whether this peer led the region then; creates the new peer
+     * @param sibling    the region on this store starting where the given one ends, or null (for EpochNotMatch)
+     */
+    public record SplitHooks(long checkTicks, long sizeDiffHint, Consumer<Peer> check,
+                             BiConsumer<ApplyResult.Split, Boolean> split, UnaryOperator<Region> sibling) {
+    }
+
+    /** Makes the next split check due regardless of the writes seen (a region just created by a split). */
+    public void markForSplitCheck() {
+        writtenSinceSplitCheck = Long.MAX_VALUE / 2;
+    }
+
+    /** Enables split checks and the creation of split regions' peers. */
+    public void setSplitHooks(final SplitHooks hooks) {
+        this.splitHooks = hooks;
+    }
+
+    /**
+     * The followers known to lag behind the log kept by this leader: those whose last acknowledged index is
+     * below the truncated index (they need a snapshot). Followers not heard from since this peer became leader are
+     * not listed.
+     */
+    public List<org.tinykv.proto.metapb.Peer> pendingPeers() {
+        final List<org.tinykv.proto.metapb.Peer> out = new ArrayList<>();
+        for (final org.tinykv.proto.metapb.Peer p : region().getPeersList()) {
+            final Long m = matched.get(p.getId());
+            if (p.getId() != meta.getId() && m != null && m < storage.truncatedIndex()) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** Sends a region heartbeat now if this peer leads the region. */
+    public void heartbeat() {
+        if (isLeader() && !destroying) {
+            ticksSinceHeartbeat = 0;
+            heartbeatSink.accept(this);
+        }
+    }
+
+    /**
+     * Acts on a scheduler operator if this peer leads the region and the operator still fits it (see
+     * {@link Operators#check}): a leader transfer, or a ChangePeer proposal. Returns true if acted upon.
+     */
+    public boolean onOperator(final RegionHeartbeatResponse op) {
+        final Operators.Action a = destroying ? null : Operators.check(op, region(), meta, isLeader());
+        if (a instanceof Operators.Transfer t) {
+            raft.transferLeader(t.peerId());
+            return true;
+        }
+        if (a instanceof Operators.Change c) {
+            proposeChangePeer(c.command(), (resp, snap) -> { }, raft.status().hardState().getTerm());
+            return true;
+        }
+        return false;
+    }
+
     private void maybeCompactLog() {
         final long applied = raft.status().applied();
         final long idx = CompactLog.compactIndex(storage.firstIndex(), applied, storage.logBytes(),
@@ -277,6 +376,13 @@ public final class Peer {
         try {
             if (r instanceof ApplyResult.CompactLog c) {
                 storage.compactTo(c.index(), c.term());
+            } else if (r instanceof ApplyResult.Split s) {
+                storage.setRegion(s.left());
+                markForSplitCheck();
+                if (splitHooks != null) {
+                    splitHooks.split().accept(s, isLeader());
+                }
+                heartbeat();
             } else if (r instanceof ApplyResult.SnapshotApplied s) {
                 storage.finishSnapshotApply(s.index());
             } else if (r instanceof ApplyResult.ConfChanged c) {
@@ -287,6 +393,7 @@ public final class Peer {
                 }
                 raft.applyConfChange(c.change());
                 storage.setRegion(c.region());
+                heartbeat();
             }
             return false;
         } catch (final IOException e) {
@@ -312,6 +419,13 @@ public final class Peer {
         }
         if (err == null) {
             err = RegionChecks.checkRegionEpoch(req, region(), true);
+            if (err != null && err.hasEpochNotMatch() && splitHooks != null) {
+                final Region sibling = splitHooks.sibling().apply(region());
+                if (sibling != null) {
+                    err = err.toBuilder().setEpochNotMatch(err.getEpochNotMatch().toBuilder()
+                            .addCurrentRegions(sibling)).build();
+                }
+            }
         }
         if (err == null && !req.hasAdminRequest()) {
             err = checkRequests(req);
@@ -330,6 +444,7 @@ public final class Peer {
     }
 
     private void proposeWrite(final RaftCmdRequest req, final CmdCallback cb, final long term) {
+        writtenSinceSplitCheck += req.getSerializedSize();
         final long index = raft.status().lastIndex() + 1;
         if (!raft.propose(req.toByteString()) || raft.status().lastIndex() != index) {
             cb.onDone(RegionErrors.errorResponse(RegionErrors.notLeader(regionId, null), term), null);
@@ -402,6 +517,15 @@ public final class Peer {
         }
         if (type == AdminCmdType.CompactLog) {
             proposeWrite(req, cb, term);
+            return;
+        }
+        if (type == AdminCmdType.Split) {
+            final Error err = Split.check(req, region());
+            if (err != null) {
+                cb.onDone(RegionErrors.errorResponse(err, term), null);
+            } else {
+                proposeWrite(req, cb, term);
+            }
             return;
         }
         if (type == AdminCmdType.TransferLeader) {
@@ -502,6 +626,11 @@ public final class Peer {
         final boolean wasLeader = role == StateRole.LEADER;
         leaderId = lead;
         role = newRole;
+        if (!wasLeader && newRole == StateRole.LEADER) {
+            matched.clear();
+            markForSplitCheck();
+            heartbeat();
+        }
         if (wasLeader && newRole != StateRole.LEADER) {
             for (final PendingRead r : reads.clear()) {
                 r.callback().onDone(RegionErrors.errorResponse(RegionErrors.staleCommand(), r.term()), null);

@@ -56,7 +56,7 @@ public final class PeerStorage implements RaftStorage {
     private final long regionId;
     private final Db raftDb;
     private final EntryCache cache = new EntryCache(1024, 4L << 20);
-    private Region region;
+    private volatile Region region;
     private RaftLocalState raftState;
     private long truncatedIndex;
     private long truncatedTerm;
@@ -103,8 +103,14 @@ public final class PeerStorage implements RaftStorage {
                 regionId, RegionLocalState.parser());
         final RaftApplyState as = parse(kvDb.get(Keys.META_CF, Keys.applyStateKey(regionId)), "apply state",
                 regionId, RaftApplyState.parser());
-        final RaftLocalState ls = parse(raftDb.get(Keys.META_CF, Keys.raftStateKey(regionId)), "raft state",
-                regionId, RaftLocalState.parser());
+        final byte[] raw = raftDb.get(Keys.META_CF, Keys.raftStateKey(regionId));
+        RaftLocalState ls = raw == null ? null : parse(raw, "raft state", regionId, RaftLocalState.parser());
+        if ((ls == null || ls.getLastIndex() == 0) && as.getAppliedIndex() == INIT_INDEX
+                && rs.getRegion().getRegionEpoch().getVersion() > 1) {
+            ls = splitInitialState(ls); // created by a split: no raft state of its own written yet
+        } else if (ls == null) {
+            throw new CorruptionException("engine", 0, "region " + regionId + ": raft state missing");
+        }
         final long truncated = as.getTruncatedState().getIndex();
         if (ls.getLastIndex() < as.getAppliedIndex() || as.getAppliedIndex() < truncated
                 || ls.getHardState().getCommit() > ls.getLastIndex()) {
@@ -112,6 +118,19 @@ public final class PeerStorage implements RaftStorage {
                     + ls + " apply " + as);
         }
         return new PeerStorage(regionId, raftDb, rs.getRegion(), ls, as, snaps);
+    }
+
+    /**
+     * The raft state a region created by a split starts with (TinyKV's initial index and term), keeping the term
+     * and vote of {@code prev}, a raft state left by an uninitialized peer of the region (nullable).
+     */
+    public static RaftLocalState splitInitialState(final RaftLocalState prev) {
+        final org.tinykv.proto.eraftpb.HardState.Builder hs = org.tinykv.proto.eraftpb.HardState.newBuilder()
+                .setTerm(INIT_TERM).setCommit(INIT_INDEX);
+        if (prev != null && prev.getHardState().getTerm() > INIT_TERM) {
+            hs.setTerm(prev.getHardState().getTerm()).setVote(prev.getHardState().getVote());
+        }
+        return RaftLocalState.newBuilder().setHardState(hs).setLastIndex(INIT_INDEX).setLastTerm(INIT_TERM).build();
     }
 
     /**

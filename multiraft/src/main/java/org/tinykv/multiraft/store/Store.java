@@ -22,9 +22,16 @@ import org.tinykv.multiraft.fsm.RaftWorker;
 import org.tinykv.multiraft.fsm.Router;
 import org.tinykv.multiraft.fsm.WakeableIdleStrategy;
 import org.tinykv.multiraft.operation.confchange.ChangePeer;
+import org.tinykv.multiraft.operation.heartbeat.HeartbeatConfig;
+import org.tinykv.multiraft.operation.heartbeat.RegionHeartbeats;
+import org.tinykv.multiraft.operation.heartbeat.StoreHeartbeater;
+import org.tinykv.multiraft.pd.SchedulerClient;
 import org.tinykv.multiraft.operation.snapshot.SnapManager;
 import org.tinykv.multiraft.operation.snapshot.SnapshotApplier;
+import org.tinykv.multiraft.operation.split.SplitChecker;
+import org.tinykv.multiraft.operation.split.SplitConfig;
 import org.tinykv.multiraft.peer.ApplyDelegate;
+import org.tinykv.multiraft.peer.ApplyResult;
 import org.tinykv.multiraft.peer.CmdCallback;
 import org.tinykv.multiraft.peer.Keys;
 import org.tinykv.multiraft.peer.Peer;
@@ -51,6 +58,10 @@ import org.tinykv.wal.fs.FileSystem;
  * for a region the store has no peer of creates an uninitialized peer if it is a leader's message with a newer
  * conf version than any tombstone of the region here.
  *
+ * <p>With a scheduler client, region leaders send region heartbeats and a worker sends store heartbeats;
+ * operators are routed to the regions' peers. With a split config, a split checker worker measures the regions
+ * their leaders queue and proposes splits; every applied split creates the new region's peer here.
+ *
  * <p>Workers run either on their own threads ({@link #start()}) or are driven by the caller through
  * {@link #doWork()} (deterministic tests); never both.
  *
@@ -68,6 +79,11 @@ public final class Store implements AutoCloseable {
     private final List<AgentRunner> runners = new ArrayList<>();
     private final StoreConfig cfg;
     private final SnapManager snaps;
+    private SchedulerClient pd;
+    private HeartbeatConfig hbCfg = HeartbeatConfig.defaults();
+    private SplitChecker splitChecker;
+    private long splitCheckTicks = Long.MAX_VALUE;
+    private long splitSizeDiff = Long.MAX_VALUE;
 
     private Store(final long storeId, final Engines engines, final Closeable dirLock, final StoreConfig cfg,
                   final SnapManager snaps) {
@@ -86,6 +102,34 @@ public final class Store implements AutoCloseable {
      */
     public static Store open(final FileSystem fs, final Path dir, final StoreConfig cfg, final Transport transport,
                              final EpochClock clock) throws IOException {
+        return open(fs, dir, cfg, transport, clock, null, HeartbeatConfig.defaults());
+    }
+
+    /**
+     * Opens a bootstrapped store that reports to the scheduler {@code pd} (null: no scheduler): region leaders
+     * send region heartbeats, a worker sends store heartbeats, and operators from {@code pd} are routed to the
+     * regions' peers.
+     *
+     * @throws IOException if the dir is not bootstrapped, is locked, or its meta is corrupt
+     */
+    public static Store open(final FileSystem fs, final Path dir, final StoreConfig cfg, final Transport transport,
+                             final EpochClock clock, final SchedulerClient pd, final HeartbeatConfig hb)
+            throws IOException {
+        return open(fs, dir, cfg, transport, clock, pd, hb, null);
+    }
+
+    /**
+     * Opens a bootstrapped store reporting to {@code pd} whose regions split by {@code split} (null: regions are
+     * split only by Split commands from outside; requires {@code pd} when set).
+     *
+     * @throws IOException if the dir is not bootstrapped, is locked, or its meta is corrupt
+     */
+    public static Store open(final FileSystem fs, final Path dir, final StoreConfig cfg, final Transport transport,
+                             final EpochClock clock, final SchedulerClient pd, final HeartbeatConfig hb,
+                             final SplitConfig split) throws IOException {
+        if (split != null && pd == null) {
+            throw new IllegalArgumentException("split checks need a scheduler client");
+        }
         fs.createDirectories(dir);
         final Closeable lock = fs.lock(dir.resolve("LOCK"));
         Engines engines = null;
@@ -97,10 +141,25 @@ public final class Store implements AutoCloseable {
             }
             final SnapManager snaps = new SnapManager(fs, dir.resolve("snap"), engines.kv(), engines.raft());
             final Store s = new Store(Bootstrap.parseIdent(ident, dir).getStoreId(), engines, lock, cfg, snaps);
+            s.pd = pd;
+            s.hbCfg = hb;
+            if (split != null) {
+                s.splitCheckTicks = split.checkTicks();
+                s.splitSizeDiff = Math.max(1, split.splitSize() / 16);
+                s.splitChecker = new SplitChecker(engines.kv(), pd, split.splitSize(), split.policy(),
+                        req -> s.propose(req, (resp, snap) -> logSplit(s.storeId, req, resp)));
+            }
             s.finishSnapshotApplies();
             snaps.deleteAll();
             s.loadPeers(dir);
             s.createWorkers(transport, clock);
+            if (s.splitChecker != null) {
+                s.agents.add(s.splitChecker);
+            }
+            if (pd != null) {
+                s.agents.add(new StoreHeartbeater(s.storeId, fs, dir, pd, clock, hb, s.router::size));
+                pd.setOperatorListener(op -> s.router.send(op.getRegionId(), new PeerMsg.Operator(op)));
+            }
             return s;
         } catch (final IOException | RuntimeException e) {
             if (engines != null) {
@@ -187,8 +246,94 @@ public final class Store implements AutoCloseable {
     private void register(final Peer peer, final ApplyDelegate delegate) {
         final long regionId = peer.regionId();
         peer.setSnapshotStatusSink((to, ok) -> router.send(regionId, new PeerMsg.SnapshotStatus(to, ok)));
+        final SplitChecker checker = splitChecker;
+        peer.setSplitHooks(new Peer.SplitHooks(splitCheckTicks, splitSizeDiff, p -> {
+            if (checker != null) {
+                checker.check(p.region(), p.meta());
+            }
+        }, this::onSplit, this::sibling));
+        if (pd != null) {
+            final SchedulerClient client = pd;
+            peer.setHeartbeatSink(hbCfg.regionHeartbeatTicks(), p -> client.regionHeartbeat(
+                    RegionHeartbeats.request(p.region(), p.meta(), p.pendingPeers(),
+                            RegionHeartbeats.approximateSize(engines.kv(), p.region()))));
+        }
         applyRouter.register(delegate);
         router.register(peer);
+    }
+
+    private static void logSplit(final long storeId, final RaftCmdRequest req,
+                                 final org.tinykv.proto.raft_cmdpb.RaftCmdResponse resp) {
+        if (resp.getHeader().hasError()) {
+            LOG.info("event=split_rejected store={} region={} error=\"{}\"", storeId,
+                    req.getHeader().getRegionId(), resp.getHeader().getError().getMessage());
+        }
+    }
+
+    /**
+     * Creates this store's peer of a region just split off (on the raft worker, after the split's states are
+     * written). An uninitialized peer of it created earlier by a message is replaced; an initialized one is kept.
+     * The peer campaigns at once if this store's peer led the parent region.
+     */
+    private synchronized void onSplit(final ApplyResult.Split s, final boolean parentLeader) {
+        final org.tinykv.proto.metapb.Region right = s.right();
+        final org.tinykv.multiraft.fsm.PeerFsm existing = router.fsm(right.getId());
+        if (existing != null) {
+            if (existing.peer().storage().isInitialized()) {
+                return;
+            }
+            router.remove(right.getId());
+            applyRouter.remove(right.getId());
+            existing.peer().failAll(RegionErrors.regionNotFound(right.getId()));
+        }
+        try {
+            final PeerStorage ps = PeerStorage.load(right.getId(), engines.kv(), engines.raft(), snaps);
+            final RaftApplyState as = RaftApplyState.parseFrom(
+                    engines.kv().get(Keys.META_CF, Keys.applyStateKey(right.getId())));
+            final Peer peer = new Peer(storeId, ps, peerConfig());
+            peer.markForSplitCheck();
+            if (parentLeader || right.getPeersCount() == 1) {
+                peer.campaign();
+            }
+            register(peer, new ApplyDelegate(right, as, peer.meta().getId()));
+            LOG.info("event=split_peer_created store={} parent={} region={}", storeId, s.regionId(), right.getId());
+        } catch (final IOException e) {
+            throw new java.io.UncheckedIOException("store " + storeId + ": cannot create split region "
+                    + right.getId(), e);
+        }
+    }
+
+    /** The region on this store starting where {@code r} ends, or null. */
+    private org.tinykv.proto.metapb.Region sibling(final org.tinykv.proto.metapb.Region r) {
+        if (r.getEndKey().isEmpty()) {
+            return null;
+        }
+        for (final Peer p : router.peers()) {
+            final org.tinykv.proto.metapb.Region o = p.region();
+            if (o.getId() != r.getId() && o.getPeersCount() > 0 && o.getStartKey().equals(r.getEndKey())) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    /** True if an initialized region of this store other than {@code regionId} overlaps [start, end). */
+    private boolean overlapsLocalRegion(final long regionId, final com.google.protobuf.ByteString start,
+                                        final com.google.protobuf.ByteString end) {
+        for (final Peer p : router.peers()) {
+            final org.tinykv.proto.metapb.Region o = p.region();
+            if (o.getId() == regionId || o.getPeersCount() == 0) {
+                continue;
+            }
+            final boolean startsBeforeOtherEnds = o.getEndKey().isEmpty()
+                    || java.util.Arrays.compareUnsigned(start.toByteArray(), o.getEndKey().toByteArray()) < 0;
+            final boolean endsAfterOtherStarts = end.isEmpty()
+                    || java.util.Arrays.compareUnsigned(o.getStartKey().toByteArray(), end.toByteArray()) < 0;
+            if (startsBeforeOtherEnds && endsAfterOtherStarts) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void createWorkers(final Transport transport, final EpochClock clock) {
@@ -319,7 +464,8 @@ public final class Store implements AutoCloseable {
         try {
             final byte[] v = engines.kv().get(Keys.META_CF, Keys.regionStateKey(regionId));
             final RegionLocalState local = v == null ? null : RegionLocalState.parseFrom(v);
-            if (!ChangePeer.mayCreatePeer(msg, local)) {
+            if (!ChangePeer.mayCreatePeer(msg, local)
+                    || overlapsLocalRegion(regionId, msg.getStartKey(), msg.getEndKey())) {
                 return false;
             }
             final PeerStorage ps = PeerStorage.createUninitialized(regionId, engines.raft(), snaps);
@@ -340,6 +486,9 @@ public final class Store implements AutoCloseable {
      */
     @Override
     public synchronized void close() throws IOException {
+        if (pd != null) {
+            pd.setOperatorListener(null);
+        }
         for (final AgentRunner r : runners) {
             r.close();
         }

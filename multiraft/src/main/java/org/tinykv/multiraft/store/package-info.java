@@ -2,12 +2,14 @@
  * A store: the kv and raft engines on one data dir, the peers loaded from disk, the workers that drive them
  * (raft, apply, snapshot generation), and the command entry point the server uses. Stage 2 adds raft log GC, SST
  * snapshots, conf changes and peers created on demand. Stage 1 bootstrap is static ({@link
- * org.tinykv.multiraft.store.Bootstrap}); bootstrap through the scheduler comes later.
+ * org.tinykv.multiraft.store.Bootstrap}); stage 3 adds bootstrap through the scheduler ({@link
+ * org.tinykv.multiraft.store.SchedulerBootstrap}), heartbeats, operators and region split.
  *
  * <p>Wiring (what the server does):
  * <pre>
- *   Bootstrap.bootstrapStore(fs, dir, clusterId, storeId, Bootstrap.firstRegion(1, storeIds, peerIds), cfg);
- *   Store store = Store.open(fs, dir, cfg, transport, SystemEpochClock.INSTANCE);
+ *   SchedulerBootstrap.prepare(fs, dir, clusterId, address, schedulerClient, cfg);
+ *   Store store = Store.open(fs, dir, cfg, transport, SystemEpochClock.INSTANCE, schedulerClient,
+ *           HeartbeatConfig.defaults(), SplitConfig.defaults());
  *   grpcRaftService.onMessage(store::onRaftMessage);   // messages from other stores
  *   grpcSnapshotService.onSnapshot(store::receiveSnapshot); // MsgSnapshot + its files written by the stream
  *   store.start();                                     // raft + apply worker threads

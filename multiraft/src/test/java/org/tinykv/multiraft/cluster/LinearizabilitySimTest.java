@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.tinykv.multiraft.pd.InMemorySchedulerClient;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tinykv.multiraft.cluster.RegisterChecker.Kind;
 import org.tinykv.multiraft.cluster.RegisterChecker.Op;
@@ -33,6 +34,10 @@ class LinearizabilitySimTest {
     private static final int STEPS = 2500;
     private static final int CLIENTS = 3;
     private static final String[] KEYS = {"a", "b", "c"};
+    private static final String[] SPLIT_KEYS = {"k00", "k01", "k02", "k03", "k04", "k05", "k06", "k07", "k08",
+        "k09", "k10", "k11"};
+    /** Values are padded to this length when regions split, so a few hundred bytes of data make a split. */
+    private static final int SPLIT_VALUE_PAD = 40;
     private static final int OP_TIMEOUT_STEPS = 400;
 
     /** {@code -Dmultiraft.seed=N} replays one case; {@code -Dmultiraft.sim.seeds=N} runs seeds 1..N. */
@@ -63,15 +68,46 @@ class LinearizabilitySimTest {
     @ParameterizedTest
     @MethodSource("seeds")
     void historiesAreLinearizable(final long seed) throws IOException {
-        System.out.println("LinearizabilitySimTest seed=" + seed);
+        run(seed, false);
+    }
+
+    /**
+     * The same with region splits at a few hundred bytes (12 keys, padded values): commands are routed by the
+     * target store's view of the regions. {@code -Dmultiraft.sim.splitSeeds=N} runs seeds 1..N (default 2).
+     */
+    @ParameterizedTest
+    @MethodSource("splitSeeds")
+    void historiesAreLinearizableWithSplits(final long seed) throws IOException {
+        run(seed, true);
+    }
+
+    static long[] splitSeeds() {
+        final Long one = Long.getLong("multiraft.seed");
+        if (one != null) {
+            return new long[] {one};
+        }
+        final int n = Integer.getInteger("multiraft.sim.splitSeeds", 2);
+        final long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = i + 1;
+        }
+        return out;
+    }
+
+    private static void run(final long seed, final boolean splits) throws IOException {
+        System.out.println("LinearizabilitySimTest seed=" + seed + " splits=" + splits);
+        keys = splits ? SPLIT_KEYS : KEYS;
+        pad = splits ? SPLIT_VALUE_PAD : 0;
+
         final SplittableRandom rnd = new SplittableRandom(seed ^ 0x9e3779b97f4a7c15L);
         final Map<String, List<Op>> history = new HashMap<>();
-        for (final String k : KEYS) {
+        for (final String k : keys) {
             history.put(k, new ArrayList<>());
         }
         confChanges = 0;
         nextPeerId = 1000;
-        try (TestCluster c = new TestCluster(3, seed, 64 << 10, Long.getLong("multiraft.sim.gc", 100))) {
+        try (TestCluster c = new TestCluster(3, seed, 64 << 10, Long.getLong("multiraft.sim.gc", 100),
+                splits ? new InMemorySchedulerClient(10_000) : null, splits ? SplitTest.SPLIT : null)) {
             c.transport.setDropRate(0.05);
             c.transport.setDelay(0.2, 60);
             c.transport.setDuplicateRate(0.05);
@@ -134,13 +170,13 @@ class LinearizabilitySimTest {
                     finish(c, cl, history);
                 }
             }
-            for (final String k : KEYS) {
+            for (final String k : keys) {
                 final long call = c.steps;
                 final RaftCmdResponse r = c.callLeader(5000, TestCluster.get(k));
                 assertNotNull(r, "final read of " + k + " failed, seed=" + seed);
                 history.get(k).add(new Op(Kind.GET, valueOf(r), call, c.steps));
             }
-            for (final String k : KEYS) {
+            for (final String k : keys) {
                 final List<Op> h = history.get(k);
                 assertTrue(RegisterChecker.linearizable(h), "history of key " + k + " not linearizable, seed="
                         + seed + ": " + h);
@@ -152,7 +188,7 @@ class LinearizabilitySimTest {
             for (final org.tinykv.multiraft.store.Store st : c.stores.values()) {
                 snaps += st.snapManager().generatedCount();
             }
-            System.out.println("seed=" + seed + " conf changes=" + confChanges + " snapshots generated=" + snaps
+            System.out.println("seed=" + seed + " regions=" + c.stores.get(1L).router().size() + " conf changes=" + confChanges + " snapshots generated=" + snaps
                     + " final region=" + c.peer(c.leaderStore()).region().getPeersList().stream()
                     .map(p -> p.getId() + "@" + p.getStoreId()).toList() + " acknowledged ops=" + acked
                     + " messages sent="
@@ -160,6 +196,17 @@ class LinearizabilitySimTest {
                     + c.stores.get(1L).engines().raft().stats());
             assertTrue(acked > 50, "too few operations succeeded (" + acked + "), seed=" + seed);
         }
+    }
+
+    private static String[] keys = KEYS;
+    private static int pad;
+
+    private static String padded(final String v) {
+        final StringBuilder b = new StringBuilder(v);
+        while (b.length() < pad) {
+            b.append('.');
+        }
+        return b.toString();
     }
 
     private static long nextPeerId = 1000;
@@ -214,7 +261,10 @@ class LinearizabilitySimTest {
                     return false;  // a removed peer that has not destroyed itself yet
                 }
                 final StringBuilder sb = new StringBuilder();
-                for (final String k : KEYS) {
+                for (final String k : keys) {
+                    if (!org.tinykv.multiraft.region.RegionChecks.keyInRegion(k.getBytes(), region)) {
+                        continue; // split off to another region
+                    }
                     sb.append(k).append('=').append(c.engineValue(s, k)).append(';');
                 }
                 if (!seen) {
@@ -244,12 +294,12 @@ class LinearizabilitySimTest {
                 return;
             }
         }
-        cl.key = KEYS[rnd.nextInt(KEYS.length)];
+        cl.key = keys[rnd.nextInt(keys.length)];
         final int p = rnd.nextInt(10);
         final Request req;
         if (p < 4) {
             cl.kind = Kind.PUT;
-            cl.value = "c" + id + "-" + cl.counter++;
+            cl.value = padded("c" + id + "-" + cl.counter++);
             req = TestCluster.put(cl.key, cl.value);
         } else if (p < 8) {
             cl.kind = Kind.GET;
@@ -296,6 +346,8 @@ class LinearizabilitySimTest {
         if (!e.hasNotLeader() && !e.hasStaleCommand() && !e.hasRegionNotFound() && cl.kind != Kind.GET) {
             history.get(cl.key).add(new Op(cl.kind, cl.value, cl.call, Long.MAX_VALUE));
         }
-        assertEquals(false, e.hasEpochNotMatch() || e.hasKeyNotInRegion(), e.toString());
+        if (pad == 0) {
+            assertEquals(false, e.hasEpochNotMatch() || e.hasKeyNotInRegion(), e.toString());
+        }
     }
 }

@@ -14,6 +14,9 @@ import org.agrona.concurrent.CachedEpochClock;
 import org.tinykv.lsm.Cf;
 import org.tinykv.multiraft.peer.Keys;
 import org.tinykv.multiraft.peer.Peer;
+import org.tinykv.multiraft.operation.heartbeat.HeartbeatConfig;
+import org.tinykv.multiraft.operation.split.SplitConfig;
+import org.tinykv.multiraft.pd.InMemorySchedulerClient;
 import org.tinykv.multiraft.peer.PeerConfig;
 import org.tinykv.multiraft.store.Bootstrap;
 import org.tinykv.multiraft.store.Store;
@@ -52,6 +55,9 @@ final class TestCluster implements AutoCloseable {
     final SplittableRandom rnd;
 
     final long memtableBytes;
+    final InMemorySchedulerClient pd;
+    final SplitConfig split;
+    static final HeartbeatConfig HEARTBEATS = new HeartbeatConfig(20, 500, 1L << 30);
 
     TestCluster(final int n, final long seed) throws IOException {
         this(n, seed, Long.getLong("multiraft.test.memtable", 32L << 20));
@@ -65,6 +71,20 @@ final class TestCluster implements AutoCloseable {
     /** A cluster whose leaders compact the raft log beyond {@code gcCountLimit} applied entries. */
     TestCluster(final int n, final long seed, final long memtableBytes, final long gcCountLimit)
             throws IOException {
+        this(n, seed, memtableBytes, gcCountLimit, null);
+    }
+
+    /** A cluster whose stores report to {@code pd} (nullable) with short heartbeat intervals. */
+    TestCluster(final int n, final long seed, final long memtableBytes, final long gcCountLimit,
+                final InMemorySchedulerClient pd) throws IOException {
+        this(n, seed, memtableBytes, gcCountLimit, pd, null);
+    }
+
+    /** A cluster reporting to {@code pd} whose regions split by {@code split} (nullable). */
+    TestCluster(final int n, final long seed, final long memtableBytes, final long gcCountLimit,
+                final InMemorySchedulerClient pd, final SplitConfig split) throws IOException {
+        this.pd = pd;
+        this.split = split;
         this.seed = seed;
         this.memtableBytes = memtableBytes;
         this.rnd = new SplittableRandom(seed);
@@ -99,7 +119,8 @@ final class TestCluster implements AutoCloseable {
     }
 
     void startStore(final long s) throws IOException {
-        final Store st = Store.open(fss.get(s), DIR, storeConfig(), transport, clock);
+        final Store st = pd == null ? Store.open(fss.get(s), DIR, storeConfig(), transport, clock)
+                : Store.open(fss.get(s), DIR, storeConfig(), transport, clock, pd.forStore(), HEARTBEATS, split);
         stores.put(s, st);
         transport.register(s, st::onRaftMessage);
         transport.registerSnapshotReceiver(s, st::receiveSnapshot);
@@ -174,16 +195,48 @@ final class TestCluster implements AutoCloseable {
         return leaderStore();
     }
 
+    /**
+     * A command for store {@code storeId}: to region 1 with its initial epoch, or, when regions split, to the
+     * store's peer whose region holds the first request's key, with that region's current epoch (the store's
+     * view, as a client's region cache would have it).
+     */
     RaftCmdRequest request(final long storeId, final Request... reqs) {
-        final Peer live = peer(storeId);
+        final Peer live = split == null ? peer(storeId) : peerFor(storeId, keyOf(reqs[0]));
         final org.tinykv.proto.metapb.Peer p = live != null ? live.meta()
                 : org.tinykv.proto.metapb.Peer.newBuilder().setStoreId(storeId).build();
+        final long regionId = split != null && live != null ? live.regionId() : REGION_ID;
+        final RegionEpoch epoch = split != null && live != null ? live.region().getRegionEpoch()
+                : region.getRegionEpoch();
         final RaftCmdRequest.Builder b = RaftCmdRequest.newBuilder().setHeader(RaftRequestHeader.newBuilder()
-                .setRegionId(REGION_ID).setPeer(p).setRegionEpoch(region.getRegionEpoch()));
+                .setRegionId(regionId).setPeer(p).setRegionEpoch(epoch));
         for (final Request r : reqs) {
             b.addRequests(r);
         }
         return b.build();
+    }
+
+    /** Store s's peer whose region holds {@code key}, or null. */
+    Peer peerFor(final long s, final byte[] key) {
+        final Store st = stores.get(s);
+        if (st == null) {
+            return null;
+        }
+        for (final Peer p : st.router().peers()) {
+            if (p.region().getPeersCount() > 0
+                    && org.tinykv.multiraft.region.RegionChecks.keyInRegion(key, p.region())) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static byte[] keyOf(final Request r) {
+        return switch (r.getCmdType()) {
+            case Put -> r.getPut().getKey().toByteArray();
+            case Delete -> r.getDelete().getKey().toByteArray();
+            case Get -> r.getGet().getKey().toByteArray();
+            default -> new byte[0];
+        };
     }
 
     static Request put(final String key, final String value) {

@@ -143,6 +143,34 @@ class PeerStorageTest {
     }
 
     @Test
+    void splitCreatedRegionStartsAtTheInitialPosition() throws IOException {
+        final MemFileSystem fs = new MemFileSystem();
+        Bootstrap.bootstrapStore(fs, DIR, 1, 1, REGION, CFG);
+        final Region right = REGION.toBuilder().setId(8).setStartKey(ByteString.copyFromUtf8("m"))
+                .setRegionEpoch(RegionEpoch.newBuilder().setConfVer(1).setVersion(2)).build();
+        try (Engines e = Engines.open(fs, DIR, CFG)) {
+            e.kv().write(new WriteBatch()
+                    .put(Keys.META_CF, Keys.regionStateKey(8), org.tinykv.proto.raft_serverpb.RegionLocalState
+                            .newBuilder().setRegion(right).build().toByteArray())
+                    .put(Keys.META_CF, Keys.applyStateKey(8), org.tinykv.proto.raft_serverpb.RaftApplyState
+                            .newBuilder().setAppliedIndex(PeerStorage.INIT_INDEX).setTruncatedState(
+                                    org.tinykv.proto.raft_serverpb.RaftTruncatedState.newBuilder()
+                                            .setIndex(PeerStorage.INIT_INDEX).setTerm(PeerStorage.INIT_TERM))
+                            .build().toByteArray()), WriteOptions.SYNC);
+            final PeerStorage ps = PeerStorage.load(8, e.kv(), e.raft());
+            assertEquals(PeerStorage.INIT_INDEX, ps.lastIndex());
+            assertEquals(PeerStorage.INIT_TERM, ps.term(PeerStorage.INIT_INDEX));
+            assertEquals(right, ps.region());
+            final org.tinykv.proto.raft_serverpb.RaftLocalState prev = org.tinykv.proto.raft_serverpb.RaftLocalState
+                    .newBuilder().setHardState(HardState.newBuilder().setTerm(9).setVote(4)).build();
+            final var st = PeerStorage.splitInitialState(prev);
+            assertEquals(9, st.getHardState().getTerm(), "a higher term of an earlier uninitialized peer is kept");
+            assertEquals(4, st.getHardState().getVote());
+            assertEquals(PeerStorage.INIT_INDEX, st.getLastIndex());
+        }
+    }
+
+    @Test
     void missingStateIsReportedAsCorruption() throws IOException {
         final MemFileSystem fs = new MemFileSystem();
         Bootstrap.bootstrapStore(fs, DIR, 1, 1, REGION, CFG);

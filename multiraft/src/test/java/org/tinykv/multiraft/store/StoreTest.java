@@ -173,7 +173,7 @@ class StoreTest {
             f = propose(s, cmd(1, 1, RegionEpoch.newBuilder().setConfVer(1).setVersion(0).build(), get("b")));
             runUntil(s, clock, f);
             final var enm = f.join().response().getHeader().getError().getEpochNotMatch();
-            assertEquals(List.of(region(1)), enm.getCurrentRegionsList());
+            assertEquals(List.of(region(1), region(2)), enm.getCurrentRegionsList(), "the region and its sibling");
             f = propose(s, cmd(1, 7, null, get("b")));
             runUntil(s, clock, f);
             assertEquals(7, f.join().response().getHeader().getError().getStoreNotMatch().getRequestStoreId());
