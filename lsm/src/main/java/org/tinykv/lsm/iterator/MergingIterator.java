@@ -18,6 +18,8 @@ public final class MergingIterator implements InternalIterator {
     private final InternalIterator[] heap;
     private int heapSize;
     private InternalIterator current;
+    /** The smallest (forward) or largest (backward) heap member below the top, or null when not known. */
+    private InternalIterator runnerUp;
     private boolean forward = true;
 
     /** Merges {@code children}; closing this closes them. */
@@ -66,6 +68,7 @@ public final class MergingIterator implements InternalIterator {
 
     /** Rebuilds the heap from every valid child for the current direction. */
     private void rebuild() {
+        runnerUp = null;
         heapSize = 0;
         for (final InternalIterator c : children) {
             if (c.valid()) {
@@ -88,11 +91,26 @@ public final class MergingIterator implements InternalIterator {
         rebuild();
     }
 
-    /** After the top child moved on: restores the heap and the current child. */
+    /**
+     * After the top child moved on: restores the heap and the current child. While the top child stays on top the
+     * rest of the heap is unchanged, so its smallest member ({@link #runnerUp}) is remembered and one comparison
+     * settles the common case (long runs from one child, as when scanning disjoint files).
+     */
     private void advanceTop() {
         if (heap[0].valid()) {
+            if (heapSize == 1) {
+                return;
+            }
+            if (runnerUp == null) {
+                runnerUp = heapSize == 2 || before(heap[1], heap[2]) ? heap[1] : heap[2];
+            }
+            if (before(heap[0], runnerUp)) {
+                return;
+            }
+            runnerUp = null;
             siftDown(0);
         } else {
+            runnerUp = null;
             heap[0] = heap[--heapSize];
             heap[heapSize] = null;
             if (heapSize > 0) {

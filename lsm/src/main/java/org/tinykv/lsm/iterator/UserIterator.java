@@ -2,6 +2,7 @@ package org.tinykv.lsm.iterator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.tinykv.lsm.DbIterator;
 import org.tinykv.lsm.key.FragmentedTombstones;
@@ -31,6 +32,12 @@ public final class UserIterator implements DbIterator {
     /** The user key being skipped going forward (reused buffer, no allocation per step). */
     private byte[] skipBuf = new byte[64];
     private int skipLen;
+    /** The reusable read-only views handed out by {@link #keyView()} and {@link #valueView()}. */
+    private ByteBuffer keyView;
+    private ByteBuffer valueView;
+    /** The arrays behind {@link #keyView} and {@link #valueView} (read-only buffers do not expose them). */
+    private byte[] keyViewArray;
+    private byte[] valueViewArray;
 
     /**
      * Wraps {@code iter} (owned and closed by this iterator).
@@ -263,21 +270,85 @@ public final class UserIterator implements DbIterator {
         }
     }
 
-    @Override
-    public byte[] key() {
+    private void requireValid() {
         if (!valid) {
             throw new IllegalStateException("iterator not valid");
         }
+    }
+
+    @Override
+    public byte[] key() {
+        requireValid();
         return forward ? userKeyCopy() : savedKey.clone();
     }
 
     @Override
     public byte[] value() {
-        if (!valid) {
-            throw new IllegalStateException("iterator not valid");
-        }
+        requireValid();
         return forward ? Arrays.copyOfRange(iter.valueArray(), iter.valueOffset(),
             iter.valueOffset() + iter.valueLength()) : savedValue.clone();
+    }
+
+    @Override
+    public int keyLength() {
+        requireValid();
+        return forward ? userLen() : savedKey.length;
+    }
+
+    @Override
+    public int valueLength() {
+        requireValid();
+        return forward ? iter.valueLength() : savedValue.length;
+    }
+
+    @Override
+    public ByteBuffer keyView() {
+        requireValid();
+        final byte[] a = forward ? iter.keyArray() : savedKey;
+        final int off = forward ? iter.keyOffset() : 0;
+        if (a != keyViewArray) {
+            keyViewArray = a;
+            keyView = ByteBuffer.wrap(a).asReadOnlyBuffer();
+        }
+        keyView.limit(off + (forward ? userLen() : savedKey.length)).position(off);
+        return keyView;
+    }
+
+    @Override
+    public ByteBuffer valueView() {
+        requireValid();
+        final byte[] a = forward ? iter.valueArray() : savedValue;
+        final int off = forward ? iter.valueOffset() : 0;
+        if (a != valueViewArray) {
+            valueViewArray = a;
+            valueView = ByteBuffer.wrap(a).asReadOnlyBuffer();
+        }
+        valueView.limit(off + (forward ? iter.valueLength() : savedValue.length)).position(off);
+        return valueView;
+    }
+
+    @Override
+    public int copyKeyTo(final byte[] dst, final int offset) {
+        requireValid();
+        if (!forward) {
+            System.arraycopy(savedKey, 0, dst, offset, savedKey.length);
+            return savedKey.length;
+        }
+        final int len = userLen();
+        System.arraycopy(iter.keyArray(), iter.keyOffset(), dst, offset, len);
+        return len;
+    }
+
+    @Override
+    public int copyValueTo(final byte[] dst, final int offset) {
+        requireValid();
+        if (!forward) {
+            System.arraycopy(savedValue, 0, dst, offset, savedValue.length);
+            return savedValue.length;
+        }
+        final int len = iter.valueLength();
+        System.arraycopy(iter.valueArray(), iter.valueOffset(), dst, offset, len);
+        return len;
     }
 
     private RuntimeException fail(final IOException e) {

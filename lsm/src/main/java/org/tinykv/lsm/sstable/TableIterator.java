@@ -14,6 +14,8 @@ final class TableIterator implements InternalIterator {
     private final boolean fillCache;
     private final BlockIterator indexIter;
     private BlockIterator dataIter;
+    /** The one data-block iterator, repositioned onto each block in turn (its key buffer is reused). */
+    private BlockIterator spare;
     private final TableReader.Readahead readahead = new TableReader.Readahead();
 
     TableIterator(final TableReader table, final boolean fillCache) {
@@ -27,7 +29,13 @@ final class TableIterator implements InternalIterator {
             dataIter = null;
             return;
         }
-        dataIter = table.dataBlock(table.handleAt(indexIter), fillCache, readahead).iterator(table.globalSeq());
+        final Block block = table.dataBlock(table.handleAt(indexIter), fillCache, readahead);
+        if (spare == null) {
+            spare = block.iterator(table.globalSeq());
+        } else {
+            spare.reset(block, table.globalSeq());
+        }
+        dataIter = spare;
     }
 
     private void skipEmptyForward() throws IOException {
