@@ -33,12 +33,8 @@ public final class RawBenchCommand implements Callable<Integer> {
     @Mixin
     private ServerLoadOptions load;
 
-
     @Option(names = "--workload", defaultValue = "put", description = "put, get or mixed (default: ${DEFAULT-VALUE}).")
     private Workload workload;
-
-
-
 
     @Option(names = "--value-size", paramLabel = "BYTES", defaultValue = "128",
         description = "Bytes per value (default: ${DEFAULT-VALUE}).")
@@ -58,10 +54,8 @@ public final class RawBenchCommand implements Callable<Integer> {
         description = "Share of gets in the mixed workload, 0..100 (default: ${DEFAULT-VALUE}).")
     private int readPercent;
 
-
     @Option(names = "--prefill", description = "Put every key once before measuring (for get and mixed).")
     private boolean prefill;
-
 
     @Option(names = "--status-addr", paramLabel = "HOST:PORT",
         description = "tinykv-server status address: report server fsyncs/s and writes per fsync.")

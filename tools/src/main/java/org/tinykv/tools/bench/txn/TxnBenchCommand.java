@@ -34,13 +34,9 @@ public final class TxnBenchCommand implements Callable<Integer> {
     @Mixin
     private ServerLoadOptions load;
 
-
     @Option(names = "--keys-per-txn", paramLabel = "K", defaultValue = "1",
         description = "Distinct keys read and written per transaction (default: ${DEFAULT-VALUE}).")
     private int keysPerTxn;
-
-
-
 
     @Option(names = "--keys", defaultValue = "100000", description = "Distinct keys (default: ${DEFAULT-VALUE}).")
     private long keys;
@@ -49,11 +45,9 @@ public final class TxnBenchCommand implements Callable<Integer> {
         description = "TTL of the locks written (default: ${DEFAULT-VALUE}).")
     private long lockTtl;
 
-
     @Option(names = "--scheduler", paramLabel = "HOST:PORT",
         description = "Take timestamps from this scheduler's TSO (default: a local clock-based oracle).")
     private String scheduler;
-
 
     @Override
     public Integer call() throws Exception {
