@@ -17,6 +17,8 @@ public final class PeerFsm {
     /** A tick is in the mailbox: later ticks coalesce into it until the worker takes it. */
     final AtomicBoolean tickPending = new AtomicBoolean();
     volatile boolean stopped;
+    /** Published by the worker at the end of each round that touched the peer; null before the first. */
+    volatile PeerStatus status;
 
     PeerFsm(final Peer peer) {
         this.peer = peer;
@@ -25,5 +27,10 @@ public final class PeerFsm {
     /** The peer (only for the worker holding this fsm, or tests driving one thread). */
     public Peer peer() {
         return peer;
+    }
+
+    /** The peer's status as of its latest worker round, or null if it has not had one yet. Any thread. */
+    public PeerStatus status() {
+        return status;
     }
 }

@@ -38,6 +38,7 @@ public final class RaftWorker implements Agent {
     private final long tickMillis;
     private final boolean ticker;
     private final int maxBatch;
+    private final StoreMetrics metrics;
     private final WriteBatch wb = new WriteBatch();
     private final List<PeerFsm> batch = new ArrayList<>();
     private final List<PeerFsm> persisted = new ArrayList<>();
@@ -52,6 +53,14 @@ public final class RaftWorker implements Agent {
     public RaftWorker(final String name, final Router router, final ApplyRouter applyRouter, final Db raftDb,
                       final Transport transport, final EpochClock clock, final long tickMillis, final boolean ticker,
                       final int maxBatch) {
+        this(name, router, applyRouter, raftDb, transport, clock, tickMillis, ticker, maxBatch, new StoreMetrics());
+    }
+
+    /** A worker counting its work in {@code metrics} (shared by the store's workers). */
+    public RaftWorker(final String name, final Router router, final ApplyRouter applyRouter, final Db raftDb,
+                      final Transport transport, final EpochClock clock, final long tickMillis, final boolean ticker,
+                      final int maxBatch, final StoreMetrics metrics) {
+        this.metrics = metrics;
         this.name = name;
         this.router = router;
         this.applyRouter = applyRouter;
@@ -97,6 +106,7 @@ public final class RaftWorker implements Agent {
             if (!wb.isEmpty()) {
                 raftDb.write(wb, WriteOptions.SYNC);
                 syncedWrites++;
+                metrics.raftSynced(persisted.size());
                 wb.clear();
             }
             for (final PeerFsm p : persisted) {
@@ -115,6 +125,7 @@ public final class RaftWorker implements Agent {
             throw new UncheckedIOException("raft engine write failed in " + name, e);
         } finally {
             for (final PeerFsm p : batch) {
+                publishStatus(p);
                 router.release(p, hasMore(p));
             }
             batch.clear();
@@ -129,6 +140,7 @@ public final class RaftWorker implements Agent {
         int n = 0;
         while (n++ < MAX_MSGS_PER_PEER && (m = f.mailbox.poll()) != null) {
             if (m instanceof PeerMsg.Raft r) {
+                metrics.raftMessageReceived();
                 final RaftMessage notice = peer.checkMembership(r.message());
                 if (notice != null) {
                     transport.send(notice);
@@ -139,6 +151,7 @@ public final class RaftWorker implements Agent {
                 }
                 peer.step(r.message());
             } else if (m instanceof PeerMsg.Propose p) {
+                metrics.proposed();
                 peer.propose(p.request(), p.callback());
             } else if (m instanceof PeerMsg.Tick) {
                 f.tickPending.set(false);
@@ -146,6 +159,7 @@ public final class RaftWorker implements Agent {
             } else if (m instanceof PeerMsg.Operator o) {
                 peer.onOperator(o.response());
             } else if (m instanceof PeerMsg.SnapshotStatus s) {
+                metrics.snapshotSent(s.ok());
                 peer.onSnapshotStatus(s.toPeerId(), s.ok());
             } else if (m instanceof PeerMsg.Applied a && peer.onApplyResult(a.result())) {
                 LOG.info("event=peer_destroyed worker={} peer=\"{}\"", name, peer);
@@ -153,6 +167,17 @@ public final class RaftWorker implements Agent {
                 applyRouter.remove(peer.regionId());
                 return;
             }
+        }
+    }
+
+    private static void publishStatus(final PeerFsm f) {
+        if (f.stopped) {
+            return;
+        }
+        try {
+            f.status = PeerStatus.of(f.peer);
+        } catch (final RuntimeException e) {
+            LOG.warn("event=peer_status_failed peer=\"{}\" error=\"{}\"", f.peer, e.toString());
         }
     }
 

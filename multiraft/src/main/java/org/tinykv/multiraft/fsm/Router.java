@@ -96,6 +96,18 @@ public final class Router {
         return out;
     }
 
+    /** The published status of every registered peer that has had a worker round. */
+    public List<PeerStatus> statuses() {
+        final List<PeerStatus> out = new ArrayList<>();
+        for (final PeerFsm f : peers.values()) {
+            final PeerStatus st = f.status;
+            if (st != null) {
+                out.add(st);
+            }
+        }
+        return out;
+    }
+
     /** Number of registered peers. */
     public int size() {
         return peers.size();

@@ -18,7 +18,9 @@ import org.tinykv.lsm.WriteOptions;
 import org.tinykv.multiraft.fsm.ApplyRouter;
 import org.tinykv.multiraft.fsm.ApplyWorker;
 import org.tinykv.multiraft.fsm.PeerMsg;
+import org.tinykv.multiraft.fsm.PeerStatus;
 import org.tinykv.multiraft.fsm.RaftWorker;
+import org.tinykv.multiraft.fsm.StoreMetrics;
 import org.tinykv.multiraft.fsm.Router;
 import org.tinykv.multiraft.fsm.WakeableIdleStrategy;
 import org.tinykv.multiraft.operation.confchange.ChangePeer;
@@ -75,6 +77,7 @@ public final class Store implements AutoCloseable {
     private final Closeable dirLock;
     private final Router router = new Router();
     private final ApplyRouter applyRouter = new ApplyRouter();
+    private final StoreMetrics metrics = new StoreMetrics();
     private final List<Agent> agents = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
     private final StoreConfig cfg;
@@ -339,7 +342,7 @@ public final class Store implements AutoCloseable {
     private void createWorkers(final Transport transport, final EpochClock clock) {
         for (int i = 0; i < cfg.raftWorkers(); i++) {
             agents.add(new RaftWorker("raft-" + storeId + "-" + i, router, applyRouter, engines.raft(), transport,
-                    clock, cfg.tickMillis(), i == 0, cfg.maxBatch()));
+                    clock, cfg.tickMillis(), i == 0, cfg.maxBatch(), metrics));
         }
         for (int i = 0; i < cfg.applyWorkers(); i++) {
             agents.add(new ApplyWorker("apply-" + storeId + "-" + i, applyRouter, engines.kv(), cfg.maxBatch(),
@@ -412,9 +415,29 @@ public final class Store implements AutoCloseable {
      */
     public void propose(final RaftCmdRequest req, final CmdCallback cb) {
         final long regionId = req.getHeader().getRegionId();
-        if (!router.send(regionId, new PeerMsg.Propose(req, cb))) {
-            cb.onDone(RegionErrors.errorResponse(RegionErrors.regionNotFound(regionId), 0), null);
+        final long proposedAt = System.nanoTime();
+        final CmdCallback timed = (resp, snap) -> {
+            metrics.commandAnswered(System.nanoTime() - proposedAt, resp.getHeader().hasError());
+            cb.onDone(resp, snap);
+        };
+        if (!router.send(regionId, new PeerMsg.Propose(req, timed))) {
+            timed.onDone(RegionErrors.errorResponse(RegionErrors.regionNotFound(regionId), 0), null);
         }
+    }
+
+    /** The counters of this store's raft machinery. */
+    public StoreMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * The status of every peer on this store as of its latest worker round, by region id; peers that have not had
+     * a round yet are left out. Safe from any thread.
+     */
+    public List<PeerStatus> peerStatuses() {
+        final List<PeerStatus> out = router.statuses();
+        out.sort((a, b) -> Long.compare(a.region().getId(), b.region().getId()));
+        return out;
     }
 
     /** The snapshot manager (tests, tools). */
@@ -450,8 +473,10 @@ public final class Store implements AutoCloseable {
             return false;
         }
         if (!SnapManager.copyVerified(files, dst)) {
+            metrics.snapshotReceived(false);
             return false;
         }
+        metrics.snapshotReceived(true);
         onRaftMessage(msg);
         return true;
     }

@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.tinykv.multiraft.fsm.PeerStatus;
+import org.tinykv.multiraft.fsm.StoreMetrics;
+import org.tinykv.multiraft.store.Store;
 import org.tinykv.proto.errorpb.Error;
 import org.tinykv.proto.raft_cmdpb.AdminCmdType;
 import org.tinykv.proto.raft_cmdpb.AdminRequest;
@@ -55,7 +59,28 @@ class ClusterBasicTest {
                     throw new AssertionError(e);
                 }
             }, 500), "replicas did not converge, seed=" + SEED);
+            assertStatusAndMetrics(c, leader);
         }
+    }
+
+    private static void assertStatusAndMetrics(final TestCluster c, final long leader) {
+        final Store ls = c.stores.get(leader);
+        final List<PeerStatus> st = ls.peerStatuses();
+        assertEquals(1, st.size(), st.toString());
+        final PeerStatus p = st.get(0);
+        assertEquals(TestCluster.REGION_ID, p.region().getId());
+        assertTrue(p.leader() && p.leaderPeerId() == p.peerId(), p.toString());
+        assertTrue(p.appliedIndex() >= p.commitIndex() - 1 && p.lastIndex() >= p.appliedIndex(), p.toString());
+        final long follower = leader == 1 ? 2 : 1;
+        final PeerStatus f = c.stores.get(follower).peerStatuses().get(0);
+        assertFalse(f.leader(), f.toString());
+        assertEquals(p.peerId(), f.leaderPeerId(), f.toString());
+        final StoreMetrics m = ls.metrics();
+        assertTrue(m.proposals() >= 4, "proposals " + m.proposals());
+        assertEquals(m.proposals(), m.commandsAnswered());
+        assertEquals(0, m.commandErrors());
+        assertTrue(m.raftSyncedWrites() > 0 && m.raftSyncedPeers() >= m.raftSyncedWrites());
+        assertTrue(m.raftMessagesReceived() > 0);
     }
 
     @Test
