@@ -3,6 +3,7 @@ package org.tinykv.server;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import org.tinykv.server.cluster.RaftStoreOptions;
 import org.tinykv.server.storage.StandaloneOptions;
 
 /**
@@ -22,10 +23,11 @@ import org.tinykv.server.storage.StandaloneOptions;
  *                            ({@code [server] max-recv-msg-bytes})
  * @param shutdownGrace       how long SIGTERM waits for in-flight RPCs ({@code [server] shutdown-grace-ms})
  * @param storage             the engine's tuning ({@code [storage] memtable-bytes}, {@code block-cache-bytes})
+ * @param raftstore           the replicated store's tuning ({@code [raftstore]}); unused by a standalone store
  */
 public record ServerConfig(HostPort addr, HostPort statusAddr, HostPort schedulerAddr, Path path, String logLevel,
                            boolean standalone, int grpcThreads, int maxRecvMessageBytes, Duration shutdownGrace,
-                           StandaloneOptions storage) {
+                           StandaloneOptions storage, RaftStoreOptions raftstore) {
 
     /** The default gRPC address, as in TinyKV. */
     public static final String DEFAULT_ADDR = "127.0.0.1:20160";
@@ -62,6 +64,7 @@ public record ServerConfig(HostPort addr, HostPort statusAddr, HostPort schedule
             throw new IllegalArgumentException("shutdown-grace-ms must not be negative");
         }
         Objects.requireNonNull(storage, "storage").validate();
+        Objects.requireNonNull(raftstore, "raftstore").validate();
         return this;
     }
 
@@ -83,6 +86,7 @@ public record ServerConfig(HostPort addr, HostPort statusAddr, HostPort schedule
         private Duration shutdownGrace = Duration.ofSeconds(10);
         private long memtableBytes = StandaloneOptions.defaults().memtableBytes();
         private long blockCacheBytes = StandaloneOptions.defaults().blockCacheBytes();
+        private RaftStoreOptions raftstore = RaftStoreOptions.defaults();
 
         private Builder() {
         }
@@ -153,10 +157,22 @@ public record ServerConfig(HostPort addr, HostPort statusAddr, HostPort schedule
             return this;
         }
 
+        /** The replicated store's tuning so far (to change one value with a record copy). */
+        public RaftStoreOptions raftstore() {
+            return raftstore;
+        }
+
+        /** Sets the replicated store's tuning. */
+        public Builder raftstore(final RaftStoreOptions value) {
+            raftstore = value;
+            return this;
+        }
+
         /** Builds and validates. */
         public ServerConfig build() {
             return new ServerConfig(addr, statusAddr, schedulerAddr, path, logLevel, standalone, grpcThreads,
-                maxRecvMessageBytes, shutdownGrace, new StandaloneOptions(memtableBytes, blockCacheBytes)).validate();
+                maxRecvMessageBytes, shutdownGrace, new StandaloneOptions(memtableBytes, blockCacheBytes), raftstore)
+                .validate();
         }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.tinykv.server.cluster.RaftStoreOptions;
 import org.tomlj.Toml;
 import org.tomlj.TomlParseResult;
 import org.tomlj.TomlTable;
@@ -19,6 +20,11 @@ import org.tomlj.TomlTable;
  * shutdown-grace-ms = 10000
  * [storage]
  * path = "/var/lib/tinykv"           memtable-bytes = 33554432           block-cache-bytes = 67108864
+ * [raftstore]
+ * tick-ms = 100                      raft-workers = 1                    apply-workers = 1
+ * region-split-size = 150994944      raft-log-gc-count-limit = 1000      raft-log-gc-size-limit = 16777216
+ * snapshot-send-rate = 67108864      store-heartbeat-ms = 10000          region-heartbeat-ticks = 100
+ * command-timeout-ms = 10000
  * </pre>
  * Every other key or section is an error naming it, and so is a value of the wrong type.
  */
@@ -45,6 +51,7 @@ public final class TomlConfig {
                 case "log-level" -> builder.logLevel(string(file, key, value));
                 case "server" -> applyServer(file, table(file, key, value), builder);
                 case "storage" -> applyStorage(file, table(file, key, value), builder);
+                case "raftstore" -> builder.raftstore(raftstore(file, table(file, key, value), builder.raftstore()));
                 default -> throw unknown(file, key);
             }
         }
@@ -78,6 +85,38 @@ public final class TomlConfig {
                 default -> throw unknown(file, name);
             }
         }
+    }
+
+    private static RaftStoreOptions raftstore(final Path file, final TomlTable table, final RaftStoreOptions base) {
+        long tick = base.tickMillis();
+        int raftWorkers = base.raftWorkers();
+        int applyWorkers = base.applyWorkers();
+        long splitSize = base.regionSplitSize();
+        long gcCount = base.raftLogGcCountLimit();
+        long gcSize = base.raftLogGcSizeLimit();
+        long snapRate = base.snapshotSendBytesPerSecond();
+        long storeHb = base.storeHeartbeatMillis();
+        long regionHb = base.regionHeartbeatTicks();
+        Duration timeout = base.commandTimeout();
+        for (String key : table.keySet()) {
+            final Object value = table.get(List.of(key));
+            final String name = "raftstore." + key;
+            switch (key) {
+                case "tick-ms" -> tick = longValue(file, name, value);
+                case "raft-workers" -> raftWorkers = intValue(file, name, value);
+                case "apply-workers" -> applyWorkers = intValue(file, name, value);
+                case "region-split-size" -> splitSize = longValue(file, name, value);
+                case "raft-log-gc-count-limit" -> gcCount = longValue(file, name, value);
+                case "raft-log-gc-size-limit" -> gcSize = longValue(file, name, value);
+                case "snapshot-send-rate" -> snapRate = longValue(file, name, value);
+                case "store-heartbeat-ms" -> storeHb = longValue(file, name, value);
+                case "region-heartbeat-ticks" -> regionHb = longValue(file, name, value);
+                case "command-timeout-ms" -> timeout = Duration.ofMillis(longValue(file, name, value));
+                default -> throw unknown(file, name);
+            }
+        }
+        return new RaftStoreOptions(tick, raftWorkers, applyWorkers, splitSize, gcCount, gcSize, snapRate, storeHb,
+            regionHb, timeout);
     }
 
     private static IllegalArgumentException unknown(final Path file, final String key) {

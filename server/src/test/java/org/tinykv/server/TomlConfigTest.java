@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tinykv.server.cluster.RaftStoreOptions;
 
 class TomlConfigTest {
 
@@ -57,10 +58,42 @@ class TomlConfigTest {
     }
 
     @Test
+    void readsTheRaftstoreSection() throws IOException {
+        final Path file = write("""
+            [storage]
+            path = "/data/kv"
+            [raftstore]
+            tick-ms = 50
+            raft-workers = 2
+            apply-workers = 3
+            region-split-size = 1048576
+            raft-log-gc-count-limit = 100
+            raft-log-gc-size-limit = 65536
+            snapshot-send-rate = 1000000
+            store-heartbeat-ms = 2000
+            region-heartbeat-ticks = 40
+            command-timeout-ms = 3000
+            """);
+        final ServerConfig.Builder builder = ServerConfig.builder();
+        TomlConfig.apply(file, builder);
+        final RaftStoreOptions r = builder.build().raftstore();
+        assertEquals(new RaftStoreOptions(50, 2, 3, 1048576, 100, 65536, 1000000, 2000, 40, Duration.ofSeconds(3)),
+            r);
+        assertEquals(50, r.storeConfig(1 << 20).tickMillis());
+        assertEquals(100, r.storeConfig(1 << 20).peer().raftLogGcCountLimit());
+        assertEquals(1048576, r.splitConfig().splitSize());
+        final ServerConfig.Builder bad = ServerConfig.builder();
+        TomlConfig.apply(write("[storage]\npath = \"/x\"\n[raftstore]\ntick-ms = 0\n"), bad);
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::build);
+        assertTrue(e.getMessage().contains("raftstore.tick-ms"), e.getMessage());
+    }
+
+    @Test
     void unknownKeysAreErrorsNamingTheKey() throws IOException {
         assertError("[server]\naddress = \"x:1\"\n", "server.address");
         assertError("[storage]\ndata-dir = \"/x\"\n", "storage.data-dir");
-        assertError("[raftstore]\nx = 1\n", "raftstore");
+        assertError("[raftstore]\nx = 1\n", "raftstore.x");
+        assertError("[raft]\nx = 1\n", "raft");
         assertError("colour = 1\n", "colour");
     }
 
