@@ -17,7 +17,28 @@ public final class EngineMetrics {
 
     /** The samples for {@code stats}. */
     public static List<Sample> samples(final DbStats s) {
+        return samples(s, "");
+    }
+
+    /**
+     * The samples for {@code stats}, each carrying {@code labels} too (e.g. {@code engine="raft"} when a store has
+     * more than one engine; empty for none).
+     */
+    public static List<Sample> samples(final DbStats s, final String labels) {
         final List<Sample> out = new ArrayList<>();
+        collect(s, out);
+        if (labels.isEmpty()) {
+            return out;
+        }
+        final List<Sample> labelled = new ArrayList<>(out.size());
+        for (Sample x : out) {
+            labelled.add(new Sample(x.name(), x.labels().isEmpty() ? labels : labels + "," + x.labels(), x.help(),
+                x.type(), x.value()));
+        }
+        return labelled;
+    }
+
+    private static void collect(final DbStats s, final List<Sample> out) {
         out.add(Sample.counter("tinykv_engine_wal_fsyncs_total", "WAL fsyncs.", s.fsyncs()));
         out.add(Sample.counter("tinykv_engine_write_batches_total", "Write batches committed.", s.writeBatches()));
         out.add(Sample.counter("tinykv_engine_write_groups_total",
@@ -54,6 +75,5 @@ public final class EngineMetrics {
                     "gauge", level.bytes()));
             }
         }
-        return out;
     }
 }

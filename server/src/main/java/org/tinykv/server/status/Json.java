@@ -30,6 +30,17 @@ final class Json {
                 value(out, e.getValue());
             }
             out.append('}');
+        } else if (v instanceof Iterable<?> list) {
+            out.append('[');
+            boolean first = true;
+            for (Object e : list) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                value(out, e);
+            }
+            out.append(']');
         } else if (v instanceof Double d) {
             out.append(d.isNaN() || d.isInfinite() ? "null" : PrometheusText.number(d));
         } else if (v instanceof Number || v instanceof Boolean) {
