@@ -138,6 +138,14 @@ public final class InMemorySchedulerClient {
         }
 
         @Override
+        public Region getRegionById(final long regionId) {
+            synchronized (InMemorySchedulerClient.this) {
+                final RegionHeartbeatRequest r = regions.get(regionId);
+                return r == null ? null : r.getRegion();
+            }
+        }
+
+        @Override
         public AskSplitResponse askSplit(final Region region) {
             final AskSplitResponse.Builder b = AskSplitResponse.newBuilder().setNewRegionId(alloc());
             for (int i = 0; i < region.getPeersCount(); i++) {

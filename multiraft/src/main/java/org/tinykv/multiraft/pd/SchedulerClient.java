@@ -36,6 +36,9 @@ public interface SchedulerClient {
      */
     void bootstrap(Store store, Region firstRegion) throws IOException;
 
+    /** The region the scheduler knows by {@code regionId}, or null if it knows none. */
+    Region getRegionById(long regionId) throws IOException;
+
     /** The ids for splitting {@code region}: a new region id and one new peer id per current peer, in order. */
     AskSplitResponse askSplit(Region region) throws IOException;
 

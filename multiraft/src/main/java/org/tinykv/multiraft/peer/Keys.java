@@ -33,6 +33,7 @@ public final class Keys {
     static final byte REGION_RAFT_PREFIX = 0x02;
     static final byte REGION_META_PREFIX = 0x03;
     static final byte SNAPSHOT_APPLY_PREFIX = 0x04;
+    static final byte PREPARE_BOOTSTRAP = 0x05;
     static final byte RAFT_LOG_SUFFIX = 0x01;
     static final byte RAFT_STATE_SUFFIX = 0x02;
     static final byte APPLY_STATE_SUFFIX = 0x03;
@@ -46,6 +47,11 @@ public final class Keys {
     /** The store identity key. */
     public static byte[] storeIdentKey() {
         return new byte[] {LOCAL_PREFIX, STORE_IDENT};
+    }
+
+    /** The key of the first region a store prepared but has not yet seen accepted by the scheduler. */
+    public static byte[] prepareBootstrapKey() {
+        return new byte[] {LOCAL_PREFIX, PREPARE_BOOTSTRAP};
     }
 
     /** The key of raft log entry {@code index} of {@code regionId}. */

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.tinykv.lsm.Cf;
 import org.tinykv.multiraft.fsm.PeerFsm;
 import org.tinykv.multiraft.operation.heartbeat.HeartbeatConfig;
+import org.tinykv.multiraft.pd.ForwardingSchedulerClient;
 import org.tinykv.multiraft.pd.InMemorySchedulerClient;
 import org.tinykv.multiraft.pd.SchedulerClient;
 import org.tinykv.multiraft.peer.Keys;
@@ -106,47 +107,12 @@ class SchedulerBootstrapTest {
         SchedulerBootstrap.prepare(new MemFileSystem(), DIR, 7, "a:1", pd.forStore(), cfg);
         final SchedulerClient real = pd.forStore();
         final boolean[] asked = {false};
-        final SchedulerClient racing = new SchedulerClient() {
-            @Override
-            public long allocId() throws IOException {
-                return real.allocId();
-            }
-
-            @Override
-            public void putStore(final org.tinykv.proto.metapb.Store store) throws IOException {
-                real.putStore(store);
-            }
-
+        final SchedulerClient racing = new ForwardingSchedulerClient(real) {
             @Override
             public boolean isBootstrapped() throws IOException {
                 final boolean first = !asked[0];
                 asked[0] = true;
                 return !first && real.isBootstrapped(); // the first answer predates the other store's bootstrap
-            }
-
-            @Override
-            public void bootstrap(final org.tinykv.proto.metapb.Store store, final Region r) throws IOException {
-                real.bootstrap(store, r);
-            }
-
-            @Override
-            public org.tinykv.proto.schedulerpb.AskSplitResponse askSplit(final Region r) throws IOException {
-                return real.askSplit(r);
-            }
-
-            @Override
-            public void regionHeartbeat(final org.tinykv.proto.schedulerpb.RegionHeartbeatRequest r) {
-                real.regionHeartbeat(r);
-            }
-
-            @Override
-            public void storeHeartbeat(final org.tinykv.proto.schedulerpb.StoreHeartbeatRequest r) {
-                real.storeHeartbeat(r);
-            }
-
-            @Override
-            public void setOperatorListener(final java.util.function.Consumer<RegionHeartbeatResponse> l) {
-                real.setOperatorListener(l);
             }
         };
         final MemFileSystem fs = new MemFileSystem();
