@@ -11,6 +11,7 @@ import org.tinykv.multiraft.pd.SchedulerClient;
 import org.tinykv.multiraft.peer.Keys;
 import org.tinykv.proto.metapb.Region;
 import org.tinykv.proto.metapb.Store;
+import org.tinykv.proto.raft_serverpb.StoreIdent;
 import org.tinykv.wal.CorruptionException;
 import org.tinykv.wal.fs.FileSystem;
 
@@ -84,12 +85,14 @@ public final class SchedulerBootstrap {
     }
 
     /**
-     * The store id of {@code dir} if it is a store that finished joining a cluster (an identity and no pending
-     * first region), so it can start from its own disk while the scheduler is unreachable; null otherwise.
+     * The identity (cluster and store id) of {@code dir} if it is a store that finished joining a cluster (an
+     * identity and no pending first region), so it can start from its own disk while the scheduler is
+     * unreachable; null otherwise.
      *
      * @throws IOException if the dir cannot be read
      */
-    public static Long joinedStoreId(final FileSystem fs, final Path dir, final StoreConfig cfg) throws IOException {
+    public static StoreIdent joinedStore(final FileSystem fs, final Path dir, final StoreConfig cfg)
+            throws IOException {
         if (!fs.exists(dir)) {
             return null;
         }
@@ -98,7 +101,7 @@ public final class SchedulerBootstrap {
             if (ident == null || readPrepared(e, dir) != null) {
                 return null;
             }
-            return Bootstrap.parseIdent(ident, dir).getStoreId();
+            return Bootstrap.parseIdent(ident, dir);
         }
     }
 

@@ -37,11 +37,11 @@ class SchedulerBootstrapCrashTest {
                 failing(pd.forStore(), Failure.BEFORE), CFG));
         final Region prepared = regionOnDisk(fs);
         assertNotNull(prepared, "the prepared region stays on disk");
-        assertNull(SchedulerBootstrap.joinedStoreId(fs, DIR, CFG), "not joined while the bootstrap is pending");
+        assertNull(SchedulerBootstrap.joinedStore(fs, DIR, CFG), "not joined while the bootstrap is pending");
         final long id = SchedulerBootstrap.prepare(fs, DIR, 7, "a:1", pd.forStore(), CFG);
         assertEquals(prepared, pd.forStore().getRegionById(prepared.getId()), "bootstrapped with the same region");
         assertEquals(prepared, regionOnDisk(fs));
-        assertEquals(id, SchedulerBootstrap.joinedStoreId(fs, DIR, CFG));
+        assertEquals(id, SchedulerBootstrap.joinedStore(fs, DIR, CFG).getStoreId());
     }
 
     @Test
@@ -54,7 +54,7 @@ class SchedulerBootstrapCrashTest {
         final MemFileSystem restarted = fs.crashClone();
         final long id = SchedulerBootstrap.prepare(restarted, DIR, 7, "a:1", pd.forStore(), CFG);
         assertEquals(prepared, regionOnDisk(restarted), "the accepted region is kept");
-        assertEquals(id, SchedulerBootstrap.joinedStoreId(restarted, DIR, CFG));
+        assertEquals(id, SchedulerBootstrap.joinedStore(restarted, DIR, CFG).getStoreId());
         assertNotNull(pd.store(id));
     }
 
@@ -71,7 +71,7 @@ class SchedulerBootstrapCrashTest {
         final long id = SchedulerBootstrap.prepare(restarted, DIR, 7, "a:1", pd.forStore(), CFG);
         assertNull(regionOnDisk(restarted), "the losing store starts empty");
         assertNotNull(regionOnDisk(winner));
-        assertEquals(id, SchedulerBootstrap.joinedStoreId(restarted, DIR, CFG));
+        assertEquals(id, SchedulerBootstrap.joinedStore(restarted, DIR, CFG).getStoreId());
     }
 
     /** The single region state on disk, or null. */
