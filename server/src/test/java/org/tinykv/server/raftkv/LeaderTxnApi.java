@@ -25,17 +25,20 @@ import org.tinykv.txn.TxnApi;
 /**
  * {@link TxnApi} over gRPC to the leader of region 1 of a {@link RaftKvCluster}, as a region-aware client sends it:
  * every request gets the leader's routing context; NotLeader (following its hint) and StaleCommand are retried for
- * up to 20 s, as TinySQL's region request sender does; any other region error is returned to the caller.
- * Thread-safe.
+ * up to 20 s, as TinySQL's region request sender does; any other region error is returned to the caller, or, if
+ * built with {@code retryAll}, retried too (as TinySQL's callers do after a backoff: every Percolator command is
+ * safe to repeat). Thread-safe.
  */
 final class LeaderTxnApi implements TxnApi {
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(20);
     private final RaftKvCluster cluster;
+    private final boolean retryAll;
     private volatile long leader;
 
-    LeaderTxnApi(final RaftKvCluster cluster, final long leader) {
+    LeaderTxnApi(final RaftKvCluster cluster, final long leader, final boolean retryAll) {
         this.cluster = cluster;
         this.leader = leader;
+        this.retryAll = retryAll;
     }
 
     /** The store currently believed to lead. */
@@ -62,7 +65,7 @@ final class LeaderTxnApi implements TxnApi {
             final long target = leader;
             final R resp = rpc.apply(cluster.stub(target), RaftKvCluster.ctx(target, cluster.region));
             final Error e = regionError.apply(resp);
-            if (e == null || !resend(e) || System.nanoTime() > deadline) {
+            if (e == null || !(retryAll || resend(e)) || System.nanoTime() > deadline) {
                 return resp;
             }
             redirect(e);

@@ -32,7 +32,7 @@ final class RaftTxnFixture implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(final ExtensionContext context) throws Exception {
         cluster = RaftKvCluster.start(3, Duration.ofSeconds(5));
-        api = new LeaderTxnApi(cluster, cluster.leaderOf(cluster.region, new byte[] {0}));
+        api = new LeaderTxnApi(cluster, cluster.leaderOf(cluster.region, new byte[] {0}), false);
         engine = new LeaderEngine();
     }
 
