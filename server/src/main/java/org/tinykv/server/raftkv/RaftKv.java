@@ -60,6 +60,13 @@ import org.tinykv.txn.engine.RegionErrorException;
  */
 public final class RaftKv implements RawKv {
 
+    /**
+     * A command timeout for servers: well above a healthy commit (a few ms) or an election (about a second with
+     * TinyKV's 100 ms ticks), and well below TinySQL's 20 s backoff budgets for reads and prewrites, so that a
+     * client still has time to reload the region and retry after one timeout.
+     */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
+
     private final CommandProposer proposer;
     private final Duration timeout;
 
