@@ -95,7 +95,7 @@ public final class TinyKvServer implements Closeable {
                 .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
-                .addService(ServerInterceptors.intercept(new KvService(storage, transactions(storage)),
+                .addService(ServerInterceptors.intercept(new KvService(storage, transactions(storage), null),
                     new MetricsInterceptor(grpcMetrics, nanoClock)))
                 .build();
             server = new TinyKvServer(config, storage, executor, grpc, grpcMetrics, nanoClock);

@@ -31,23 +31,32 @@ import org.tinykv.proto.kvrpcpb.ResolveLockRequest;
 import org.tinykv.proto.kvrpcpb.ResolveLockResponse;
 import org.tinykv.proto.kvrpcpb.ScanRequest;
 import org.tinykv.proto.kvrpcpb.ScanResponse;
+import org.tinykv.proto.raft_serverpb.Done;
+import org.tinykv.proto.raft_serverpb.RaftMessage;
+import org.tinykv.proto.raft_serverpb.SnapshotChunk;
 import org.tinykv.proto.tinykvpb.TinyKvGrpc;
 import org.tinykv.server.storage.KeyValue;
+import org.tinykv.server.storage.RawKv;
 import org.tinykv.server.storage.StandaloneStorage;
 import org.tinykv.server.storage.UnknownColumnFamilyException;
 import org.tinykv.txn.TxnCommands;
+import org.tinykv.txn.engine.RegionErrorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code tinykvpb.TinyKv} service of a standalone store: the raw API (RawGet, RawPut, RawDelete, RawScan) and the
- * Percolator API (KvGet, KvScan, KvPrewrite, KvCommit, KvCheckTxnStatus, KvBatchRollback, KvResolveLock, delegated
- * to {@link TxnCommands}) with TinyKV's semantics. The coprocessor and raft RPCs are not overridden, so they answer
+ * The {@code tinykvpb.TinyKv} service of a store, standalone or replicated: the raw API (RawGet, RawPut, RawDelete,
+ * RawScan, delegated to a {@link RawKv} with the request's context) and the Percolator API (KvGet, KvScan,
+ * KvPrewrite, KvCommit, KvCheckTxnStatus, KvBatchRollback, KvResolveLock, delegated to {@link TxnCommands}) with
+ * TinyKV's semantics. The {@code Raft} and {@code Snapshot} streams go to the {@link RaftEndpoint} when there is one
+ * (a replicated store) and answer {@code UNIMPLEMENTED} otherwise; the coprocessor is not overridden, so it answers
  * {@code UNIMPLEMENTED}.
  *
- * <p>Errors: an unknown column family, an empty key (except as a scan's start) and an engine I/O failure are
- * reported in the response's {@code error} field (the RPC itself succeeds, as in TiKV); any other failure ends the
- * call with {@code INTERNAL}. An empty column family name means default.
+ * <p>Errors: a routing failure of the store ({@link RegionErrorException}: not leader, epoch mismatch, region not
+ * found, key not in region, stale command, timeout) goes verbatim into the response's {@code region_error}; an
+ * unknown column family, an empty key (except as a scan's start) and an engine I/O failure are reported in the
+ * response's {@code error} field (the RPC itself succeeds, as in TiKV); any other failure ends the call with
+ * {@code INTERNAL}. An empty column family name means default.
  *
  * <p>Thread-safety: safe for concurrent calls. A write blocks the calling gRPC executor thread until it is synced.
  */
@@ -57,16 +66,29 @@ public final class KvService extends TinyKvGrpc.TinyKvImplBase {
     /** TiKV's answer to an empty key in RawGet, RawPut and RawDelete. */
     static final String EMPTY_KEY = "key cannot be empty";
 
-    private final StandaloneStorage storage;
+    private final RawKv storage;
     private final TxnCommands txn;
+    private final RaftEndpoint raftEndpoint;
 
     /**
-     * Creates the service over {@code storage} for the raw API and {@code txn} for the transactional API; the caller
-     * keeps the storage open while the service runs.
+     * Creates the service over {@code storage} for the raw API, {@code txn} for the transactional API and
+     * {@code raftEndpoint} (null for a standalone store) for the store-to-store streams; the caller keeps them open
+     * while the service runs.
      */
-    public KvService(final StandaloneStorage storage, final TxnCommands txn) {
+    public KvService(final RawKv storage, final TxnCommands txn, final RaftEndpoint raftEndpoint) {
         this.storage = storage;
         this.txn = txn;
+        this.raftEndpoint = raftEndpoint;
+    }
+
+    @Override
+    public StreamObserver<RaftMessage> raft(final StreamObserver<Done> observer) {
+        return raftEndpoint == null ? super.raft(observer) : raftEndpoint.raft(observer);
+    }
+
+    @Override
+    public StreamObserver<SnapshotChunk> snapshot(final StreamObserver<Done> observer) {
+        return raftEndpoint == null ? super.snapshot(observer) : raftEndpoint.snapshot(observer);
     }
 
     @Override
@@ -115,12 +137,14 @@ public final class KvService extends TinyKvGrpc.TinyKvImplBase {
                 complete(observer, response.setError(EMPTY_KEY).build());
                 return;
             }
-            final byte[] value = storage.get(cf, request.getKey().toByteArray());
+            final byte[] value = storage.get(request.getContext(), cf, request.getKey().toByteArray());
             if (value == null) {
                 response.setNotFound(true);
             } else {
                 response.setValue(wrap(value));
             }
+        } catch (RegionErrorException e) {
+            response.setRegionError(e.error());
         } catch (UnknownColumnFamilyException e) {
             response.setError(e.getMessage());
         } catch (IOException e) {
@@ -141,7 +165,9 @@ public final class KvService extends TinyKvGrpc.TinyKvImplBase {
                 complete(observer, response.setError(EMPTY_KEY).build());
                 return;
             }
-            storage.put(cf, request.getKey().toByteArray(), request.getValue().toByteArray());
+            storage.put(request.getContext(), cf, request.getKey().toByteArray(), request.getValue().toByteArray());
+        } catch (RegionErrorException e) {
+            response.setRegionError(e.error());
         } catch (UnknownColumnFamilyException e) {
             response.setError(e.getMessage());
         } catch (IOException e) {
@@ -162,7 +188,9 @@ public final class KvService extends TinyKvGrpc.TinyKvImplBase {
                 complete(observer, response.setError(EMPTY_KEY).build());
                 return;
             }
-            storage.delete(cf, request.getKey().toByteArray());
+            storage.delete(request.getContext(), cf, request.getKey().toByteArray());
+        } catch (RegionErrorException e) {
+            response.setRegionError(e.error());
         } catch (UnknownColumnFamilyException e) {
             response.setError(e.getMessage());
         } catch (IOException e) {
@@ -181,10 +209,14 @@ public final class KvService extends TinyKvGrpc.TinyKvImplBase {
             final Cf cf = StandaloneStorage.columnFamily(request.getCf());
             // limit is a proto uint32: values past Integer.MAX_VALUE arrive negative in Java.
             final long limit = Integer.toUnsignedLong(request.getLimit());
-            final List<KeyValue> pairs = storage.scan(cf, request.getStartKey().toByteArray(), limit);
+            final List<KeyValue> pairs =
+                storage.scan(request.getContext(), cf, request.getStartKey().toByteArray(), limit);
             for (KeyValue pair : pairs) {
                 response.addKvs(KvPair.newBuilder().setKey(wrap(pair.key())).setValue(wrap(pair.value())));
             }
+        } catch (RegionErrorException e) {
+            response.clearKvs();
+            response.setRegionError(e.error());
         } catch (UnknownColumnFamilyException e) {
             response.setError(e.getMessage());
         } catch (IOException e) {

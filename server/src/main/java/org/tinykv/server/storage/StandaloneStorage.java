@@ -16,6 +16,7 @@ import org.tinykv.lsm.DbStats;
 import org.tinykv.lsm.ReadOptions;
 import org.tinykv.lsm.WriteBatch;
 import org.tinykv.lsm.WriteOptions;
+import org.tinykv.proto.kvrpcpb.Context;
 import org.tinykv.wal.fs.FileSystem;
 
 /**
@@ -26,10 +27,12 @@ import org.tinykv.wal.fs.FileSystem;
  * {@link #delete} returns the change survives a crash of the process or the machine. Concurrent writers block on the
  * engine's group commit and so share one fsync.
  *
+ * <p>As a {@link RawKv} it ignores the request context: one store holds the whole key space.
+ *
  * <p>Thread-safety: safe for concurrent use. {@link #close()} must not race with other calls (callers stop their
  * RPC traffic first).
  */
-public final class StandaloneStorage implements Closeable {
+public final class StandaloneStorage implements Closeable, RawKv {
 
     /** The name of the lock file in the data directory. */
     public static final String LOCK_FILE = "LOCK";
@@ -152,6 +155,31 @@ public final class StandaloneStorage implements Closeable {
             throw e.getCause();
         }
         return out;
+    }
+
+    /** {@link #get(Cf, byte[])}; the context is ignored. */
+    @Override
+    public byte[] get(final Context ctx, final Cf cf, final byte[] key) throws IOException {
+        return get(cf, key);
+    }
+
+    /** {@link #put(Cf, byte[], byte[])}; the context is ignored. */
+    @Override
+    public void put(final Context ctx, final Cf cf, final byte[] key, final byte[] value) throws IOException {
+        put(cf, key, value);
+    }
+
+    /** {@link #delete(Cf, byte[])}; the context is ignored. */
+    @Override
+    public void delete(final Context ctx, final Cf cf, final byte[] key) throws IOException {
+        delete(cf, key);
+    }
+
+    /** {@link #scan(Cf, byte[], long)}; the context is ignored. */
+    @Override
+    public List<KeyValue> scan(final Context ctx, final Cf cf, final byte[] startKey, final long limit)
+        throws IOException {
+        return scan(cf, startKey, limit);
     }
 
     /** The engine itself, for the transactional engine over the same column families. */
