@@ -1,0 +1,53 @@
+package org.tinykv.server.transport;
+
+import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
+import org.tinykv.proto.metapb.Store;
+import org.tinykv.proto.metapb.StoreState;
+
+/**
+ * Store addresses from the scheduler (TinyKV's resolver.go): {@link StoreLookup#getStore} (for example
+ * {@code GrpcSchedulerClient::getStore}) on a miss, cached until {@link #invalidate}. A tombstone store or one
+ * without address is refused with an {@link IOException} and not cached.
+ *
+ * <p>Thread-safety: safe; concurrent misses of one store may both ask the scheduler.
+ */
+public final class CachingStoreResolver implements StoreAddressResolver {
+
+    /** Looks a store's meta up (the scheduler's GetStore). */
+    @FunctionalInterface
+    public interface StoreLookup {
+        /** The meta of store {@code id}; throws if unknown or unreachable. */
+        Store getStore(long id) throws IOException;
+    }
+
+    private final StoreLookup lookup;
+    private final ConcurrentHashMap<Long, String> cache = new ConcurrentHashMap<>();
+
+    /** A resolver asking {@code lookup}. */
+    public CachingStoreResolver(final StoreLookup lookup) {
+        this.lookup = lookup;
+    }
+
+    @Override
+    public String resolve(final long storeId) throws IOException {
+        final String cached = cache.get(storeId);
+        if (cached != null) {
+            return cached;
+        }
+        final Store s = lookup.getStore(storeId);
+        if (s.getState() == StoreState.Tombstone) {
+            throw new IOException("store " + storeId + " is a tombstone");
+        }
+        if (s.getAddress().isEmpty()) {
+            throw new IOException("store " + storeId + " has no address");
+        }
+        cache.put(storeId, s.getAddress());
+        return s.getAddress();
+    }
+
+    @Override
+    public void invalidate(final long storeId) {
+        cache.remove(storeId);
+    }
+}

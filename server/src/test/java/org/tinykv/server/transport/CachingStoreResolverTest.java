@@ -1,0 +1,58 @@
+package org.tinykv.server.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.tinykv.proto.metapb.Store;
+import org.tinykv.proto.metapb.StoreState;
+
+/** Caching, invalidation and refusals of the scheduler-backed resolver. */
+class CachingStoreResolverTest {
+    private final Map<Long, Store> stores = new HashMap<>();
+    private int lookups;
+    private final CachingStoreResolver r = new CachingStoreResolver(id -> {
+        lookups++;
+        final Store s = stores.get(id);
+        if (s == null) {
+            throw new IOException("invalid store ID " + id + ", not found");
+        }
+        return s;
+    });
+
+    @Test
+    void cachesUntilInvalidated() throws IOException {
+        stores.put(1L, Store.newBuilder().setId(1).setAddress("127.0.0.1:1001").build());
+        assertEquals("127.0.0.1:1001", r.resolve(1));
+        stores.put(1L, Store.newBuilder().setId(1).setAddress("127.0.0.1:2002").build());
+        assertEquals("127.0.0.1:1001", r.resolve(1));
+        assertEquals(1, lookups);
+        r.invalidate(1);
+        assertEquals("127.0.0.1:2002", r.resolve(1));
+        assertEquals(2, lookups);
+    }
+
+    @Test
+    void refusesTombstonesUnknownAndAddresslessStores() {
+        stores.put(2L, Store.newBuilder().setId(2).setAddress("127.0.0.1:1").setState(StoreState.Tombstone).build());
+        stores.put(3L, Store.newBuilder().setId(3).build());
+        assertTrue(assertThrows(IOException.class, () -> r.resolve(2)).getMessage().contains("tombstone"));
+        assertTrue(assertThrows(IOException.class, () -> r.resolve(3)).getMessage().contains("no address"));
+        assertTrue(assertThrows(IOException.class, () -> r.resolve(4)).getMessage().contains("not found"));
+        assertThrows(IOException.class, () -> r.resolve(2));
+        assertEquals(4, lookups, "refusals are not cached");
+    }
+
+    @Test
+    void mapResolverSeesLaterChanges() throws IOException {
+        final Map<Long, String> m = new HashMap<>();
+        final StoreAddressResolver mr = StoreAddressResolver.of(m);
+        assertThrows(IOException.class, () -> mr.resolve(1));
+        m.put(1L, "127.0.0.1:5");
+        assertEquals("127.0.0.1:5", mr.resolve(1));
+    }
+}
