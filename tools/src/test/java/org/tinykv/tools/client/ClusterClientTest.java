@@ -21,6 +21,7 @@ import org.tinykv.proto.errorpb.NotLeader;
 import org.tinykv.proto.errorpb.RegionNotFound;
 import org.tinykv.proto.errorpb.StaleCommand;
 import org.tinykv.proto.errorpb.StoreNotMatch;
+import org.tinykv.proto.kvrpcpb.BatchRollbackRequest;
 import org.tinykv.proto.kvrpcpb.CheckTxnStatusRequest;
 import org.tinykv.proto.kvrpcpb.CommitRequest;
 import org.tinykv.proto.kvrpcpb.Context;
@@ -277,6 +278,12 @@ class ClusterClientTest {
             "the primary's region first; the other resent to its new leader");
         assertEquals(List.of(key("a"), key("b")), ((CommitRequest) cluster.log.get(2).request()).getKeysList());
         assertEquals(context(left, 2), cluster.log.get(2).context());
+
+        cluster.log.clear();
+        assertTrue(!client.kvBatchRollback(BatchRollbackRequest.newBuilder().setStartVersion(10)
+            .addAllKeys(List.of(key("b"), key("y"))).build()).hasError());
+        assertEquals(List.of(2L, 3L), cluster.log.stream().map(FakeCluster.Received::storeId).toList());
+        assertEquals(List.of(key("y")), ((BatchRollbackRequest) cluster.log.get(1).request()).getKeysList());
     }
 
     @Test

@@ -32,6 +32,9 @@ import org.tinykv.proto.schedulerpb.GetStoreRequest;
 import org.tinykv.proto.schedulerpb.GetStoreResponse;
 import org.tinykv.proto.schedulerpb.ResponseHeader;
 import org.tinykv.proto.schedulerpb.SchedulerGrpc;
+import org.tinykv.proto.schedulerpb.Timestamp;
+import org.tinykv.proto.schedulerpb.TsoRequest;
+import org.tinykv.proto.schedulerpb.TsoResponse;
 
 /**
  * Fake scheduler and stores on loopback for {@link ClusterClient} tests: the scheduler answers GetRegion from
@@ -102,6 +105,11 @@ final class FakeCluster extends SchedulerGrpc.SchedulerImplBase implements AutoC
         return c;
     }
 
+    /** The scheduler's address, HOST:PORT. */
+    String schedulerAddress() {
+        return "127.0.0.1:" + server.getPort();
+    }
+
     /** The requests store {@code storeId} received, in order. */
     List<Received> receivedBy(final long storeId) {
         return log.stream().filter(r -> r.storeId() == storeId).toList();
@@ -115,6 +123,29 @@ final class FakeCluster extends SchedulerGrpc.SchedulerImplBase implements AutoC
     public void getMembers(final GetMembersRequest req, final StreamObserver<GetMembersResponse> out) {
         out.onNext(GetMembersResponse.newBuilder().setHeader(ok()).build());
         out.onCompleted();
+    }
+
+    @Override
+    public StreamObserver<TsoRequest> tso(final StreamObserver<TsoResponse> out) {
+        final AtomicLong logical = new AtomicLong();
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(final TsoRequest req) {
+                final long last = logical.addAndGet(req.getCount());
+                out.onNext(TsoResponse.newBuilder().setHeader(ok()).setCount(req.getCount())
+                    .setTimestamp(Timestamp.newBuilder().setPhysical(1_000).setLogical(last)).build());
+            }
+
+            @Override
+            public void onError(final Throwable t) {
+                out.onCompleted();
+            }
+
+            @Override
+            public void onCompleted() {
+                out.onCompleted();
+            }
+        };
     }
 
     @Override

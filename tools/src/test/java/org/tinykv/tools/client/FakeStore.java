@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.tinykv.proto.errorpb.Error;
+import org.tinykv.proto.kvrpcpb.BatchRollbackRequest;
+import org.tinykv.proto.kvrpcpb.BatchRollbackResponse;
 import org.tinykv.proto.kvrpcpb.CheckTxnStatusRequest;
 import org.tinykv.proto.kvrpcpb.CheckTxnStatusResponse;
 import org.tinykv.proto.kvrpcpb.CommitRequest;
@@ -132,6 +134,12 @@ final class FakeStore extends TinyKvGrpc.TinyKvImplBase implements AutoCloseable
     public void kvCommit(final CommitRequest req, final StreamObserver<CommitResponse> out) {
         answer("KvCommit", req.getContext(), req, out, e -> CommitResponse.newBuilder().setRegionError(e).build(),
             CommitResponse::getDefaultInstance);
+    }
+
+    @Override
+    public void kvBatchRollback(final BatchRollbackRequest req, final StreamObserver<BatchRollbackResponse> out) {
+        answer("KvBatchRollback", req.getContext(), req, out,
+            e -> BatchRollbackResponse.newBuilder().setRegionError(e).build(), BatchRollbackResponse::getDefaultInstance);
     }
 
     @Override
