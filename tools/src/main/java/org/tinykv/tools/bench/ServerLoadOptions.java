@@ -9,19 +9,28 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.tinykv.proto.tinykvpb.TinyKvGrpc;
 import org.tinykv.proto.tinykvpb.TinyKvGrpc.TinyKvBlockingStub;
+import org.tinykv.tools.client.ClusterClient;
+import org.tinykv.tools.client.ClusterClientOptions;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
  * The options every workload against a running server shares (a picocli mixin), with their checks and the gRPC
- * connections they describe. Confined to the command's thread.
+ * connections they describe: one server ({@code --addr}, {@code --connections} channels, empty request contexts)
+ * or, in cluster mode ({@code --scheduler}), a {@link ClusterClient} routing by region. Confined to the command's
+ * thread.
  */
 public final class ServerLoadOptions {
 
     @Option(names = "--addr", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:20160",
-        description = "Server address (default: ${DEFAULT-VALUE}).")
+        description = "One server's address, requests with an empty context (default: ${DEFAULT-VALUE}).")
     private String addr;
+
+    @Option(names = "--scheduler", paramLabel = "HOST:PORT",
+        description = "Cluster mode: route every request to its region's leader through this scheduler "
+            + "(instead of --addr).")
+    private String scheduler;
 
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "16",
         description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
@@ -36,7 +45,8 @@ public final class ServerLoadOptions {
     private int warmupSeconds;
 
     @Option(names = "--connections", defaultValue = "4",
-        description = "gRPC connections shared by the clients (default: ${DEFAULT-VALUE}).")
+        description = "gRPC connections shared by the clients with --addr (default: ${DEFAULT-VALUE}); "
+            + "--scheduler opens one per store.")
     private int connections;
 
     @Option(names = "--seed", description = "Seed of the key and value choices (default: random, printed).")
@@ -57,6 +67,9 @@ public final class ServerLoadOptions {
         if (warmupSeconds < 0) {
             throw new ParameterException(spec.commandLine(), "--warmup must not be negative, got " + warmupSeconds);
         }
+        if (scheduler != null && spec.commandLine().getParseResult().hasMatchedOption("--addr")) {
+            throw new ParameterException(spec.commandLine(), "--addr and --scheduler exclude each other");
+        }
         if (connections < 1 || connections > 64) {
             throw new ParameterException(spec.commandLine(), "--connections must be 1..64, got " + connections);
         }
@@ -66,6 +79,31 @@ public final class ServerLoadOptions {
     /** The server's address. */
     public String addr() {
         return addr;
+    }
+
+    /** The scheduler's address in cluster mode, or null (one server at {@link #addr()}). */
+    public String scheduler() {
+        return scheduler;
+    }
+
+    /** {@code addr=HOST:PORT} or, in cluster mode, {@code scheduler=HOST:PORT}, for the header line. */
+    public String target() {
+        return scheduler == null ? "addr=" + addr : "scheduler=" + scheduler;
+    }
+
+    /** A client of the cluster behind {@code --scheduler} (cluster mode only); close it after the run. */
+    public ClusterClient openCluster() {
+        return ClusterClient.connect(scheduler, ClusterClientOptions.defaults());
+    }
+
+    /**
+     * The line reporting the region errors {@code client} retried, per kind:
+     * {@code region errors retried: not_leader=0 epoch_not_match=2 ...}.
+     */
+    public static String retriedLine(final ClusterClient client) {
+        final StringBuilder b = new StringBuilder("region errors retried:");
+        client.retriedErrors().forEach((kind, n) -> b.append(' ').append(kind.label()).append('=').append(n));
+        return b.toString();
     }
 
     /** The number of concurrent clients. */

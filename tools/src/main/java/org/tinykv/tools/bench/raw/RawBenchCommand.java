@@ -3,13 +3,15 @@ package org.tinykv.tools.bench.raw;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
-import org.tinykv.proto.tinykvpb.TinyKvGrpc.TinyKvBlockingStub;
 import org.tinykv.tools.bench.ServerLoadOptions;
+import org.tinykv.tools.client.ClusterClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,8 +22,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code tinykv-bench raw}: drives a TinyKV-compatible server's raw API over gRPC and reports ops/s and latency
  * percentiles, ending with one {@code RESULT ...} line (see {@link RawBenchResult#resultLine()}). With
- * {@code --status-addr} it also reports the server's fsyncs per second and writes per fsync over the run, read from
- * tinykv-server's {@code /metrics}. Progress goes to stderr, the summary to stdout.
+ * {@code --status-addr} (repeatable: one per store of a cluster) it also reports the fsyncs per second and writes per
+ * fsync over the run, summed over the servers, read from tinykv-server's {@code /metrics}. With {@code --scheduler}
+ * every request goes through a {@link ClusterClient} to its region's leader, and the region errors it retried are
+ * reported per kind. Progress goes to stderr, the summary to stdout.
  */
 @Command(name = "raw", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Raw-API workload (RawPut / RawGet) against a TinyKV-compatible server over gRPC.")
@@ -58,21 +62,24 @@ public final class RawBenchCommand implements Callable<Integer> {
     private boolean prefill;
 
     @Option(names = "--status-addr", paramLabel = "HOST:PORT",
-        description = "tinykv-server status address: report server fsyncs/s and writes per fsync.")
-    private String statusAddr;
+        description = "tinykv-server status address (repeatable, one per store): report fsyncs/s and writes per "
+            + "fsync summed over them.")
+    private List<String> statusAddrs = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
         final RawBenchRunner.Settings settings = settings();
         final PrintStream out = System.out;
         final PrintStream err = System.err;
-        out.printf(Locale.ROOT, "tinykv-bench raw: addr=%s workload=%s concurrency=%d warmup=%ds duration=%ds "
-            + "value-size=%d keys=%d key-size=%d cf=%s seed=%d%n", load.addr(), workload.label(), load.concurrency(),
+        out.printf(Locale.ROOT, "tinykv-bench raw: %s workload=%s concurrency=%d warmup=%ds duration=%ds "
+            + "value-size=%d keys=%d key-size=%d cf=%s seed=%d%n", load.target(), workload.label(), load.concurrency(),
             load.warmup().toSeconds(), load.duration().toSeconds(), valueSize, keys, keySize, cf, settings.seed());
-        final List<ManagedChannel> channels = load.openChannels();
+        final ClusterClient cluster = load.scheduler() == null ? null : load.openCluster();
+        final List<ManagedChannel> channels = cluster == null ? load.openChannels() : List.of();
         try {
-            final List<TinyKvBlockingStub> stubs = ServerLoadOptions.stubs(channels);
-            final RawBenchRunner runner = new RawBenchRunner(stubs, settings, err, System::nanoTime);
+            final RawTarget target = cluster != null ? RawTarget.cluster(cluster)
+                : RawTarget.server(ServerLoadOptions.stubs(channels), RawBenchRunner.RPC_DEADLINE.toMillis());
+            final RawBenchRunner runner = new RawBenchRunner(target, settings, err, System::nanoTime);
             if (prefill) {
                 err.printf(Locale.ROOT, "prefilling %d keys...%n", keys);
                 final long failed = runner.prefill();
@@ -81,15 +88,19 @@ public final class RawBenchCommand implements Callable<Integer> {
                     return 1;
                 }
             }
-            final ServerMetricsProbe probe = statusAddr == null ? null : new ServerMetricsProbe(statusAddr);
+            final List<ServerMetricsProbe> probes = new ArrayList<>();
+            statusAddrs.forEach(a -> probes.add(new ServerMetricsProbe(a)));
             final AtomicReference<Map<String, Double>> before = new AtomicReference<>();
-            final RawBenchResult result = runner.run(() -> before.set(scrape(probe, err)));
+            final RawBenchResult result = runner.run(() -> before.set(scrape(probes, err)));
             out.println(result.summary());
-            if (probe != null) {
-                final Map<String, Double> after = scrape(probe, err);
+            if (!probes.isEmpty()) {
+                final Map<String, Double> after = scrape(probes, err);
                 if (before.get() != null && after != null) {
                     out.println(serverLine(before.get(), after, result.elapsedNanos()));
                 }
+            }
+            if (cluster != null) {
+                out.println(ServerLoadOptions.retriedLine(cluster));
             }
             if (result.errors() > 0) {
                 out.println("last error: " + runner.lastError());
@@ -98,19 +109,27 @@ public final class RawBenchCommand implements Callable<Integer> {
             return result.ops() == 0 ? 1 : 0;
         } finally {
             ServerLoadOptions.close(channels);
+            if (cluster != null) {
+                cluster.close();
+            }
         }
     }
 
-    private static Map<String, Double> scrape(final ServerMetricsProbe probe, final PrintStream err) {
-        if (probe == null) {
+    /** The samples of every probe summed by name; null if there are none or one cannot be read. */
+    private static Map<String, Double> scrape(final List<ServerMetricsProbe> probes, final PrintStream err) {
+        if (probes.isEmpty()) {
             return null;
         }
-        try {
-            return probe.scrape();
-        } catch (IOException e) {
-            err.println("tinykv-bench raw: cannot read server metrics: " + e.getMessage());
-            return null;
+        final Map<String, Double> sum = new HashMap<>();
+        for (final ServerMetricsProbe probe : probes) {
+            try {
+                probe.scrape().forEach((name, v) -> sum.merge(name, v, Double::sum));
+            } catch (IOException e) {
+                err.println("tinykv-bench raw: cannot read server metrics: " + e.getMessage());
+                return null;
+            }
         }
+        return sum;
     }
 
     private RawBenchRunner.Settings settings() {

@@ -16,14 +16,13 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import org.tinykv.proto.kvrpcpb.RawGetRequest;
 import org.tinykv.proto.kvrpcpb.RawGetResponse;
-import org.tinykv.proto.kvrpcpb.RawPutRequest;
-import org.tinykv.proto.tinykvpb.TinyKvGrpc.TinyKvBlockingStub;
+import org.tinykv.tools.client.ClusterClientException;
 
 /**
  * Runs one raw workload: {@code concurrency} client threads, each issuing one blocking RPC at a time until the
- * duration is over, spread round-robin over the given stubs (connections). Prints one progress line per second.
+ * duration is over, through the given {@link RawTarget} (one server's connections or a cluster client). Prints one
+ * progress line per second.
  *
  * <p>Every RPC has a deadline, so a run ends within its duration plus one deadline even if the server stalls.
  */
@@ -49,7 +48,7 @@ final class RawBenchRunner {
                     KeySpace keys, String cf, int readPercent, long seed) {
     }
 
-    private final List<TinyKvBlockingStub> stubs;
+    private final RawTarget target;
     private final Settings settings;
     private final PrintStream progress;
     private final LongSupplier nanoClock;
@@ -59,9 +58,9 @@ final class RawBenchRunner {
     private final LongAdder notFound = new LongAdder();
     private volatile String lastError;
 
-    RawBenchRunner(final List<TinyKvBlockingStub> stubs, final Settings settings, final PrintStream progress,
+    RawBenchRunner(final RawTarget target, final Settings settings, final PrintStream progress,
                    final LongSupplier nanoClock) {
-        this.stubs = stubs;
+        this.target = target;
         this.settings = settings;
         this.progress = progress;
         this.nanoClock = nanoClock;
@@ -78,13 +77,13 @@ final class RawBenchRunner {
         final LongAdder failed = new LongAdder();
         final List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < settings.concurrency(); c++) {
-            final TinyKvBlockingStub stub = stubs.get(c % stubs.size());
+            final int client = c;
             final SplittableRandom rnd = new SplittableRandom(settings.seed() - 1 - c);
             threads.add(startThread("prefill-" + c, () -> {
                 final byte[] value = new byte[settings.valueSize()];
                 for (long i = next.getAndIncrement(); i < settings.keys().count(); i = next.getAndIncrement()) {
                     fill(rnd, value);
-                    if (!put(stub, settings.keys().key(i), value)) {
+                    if (!put(client, settings.keys().key(i), value)) {
                         failed.increment();
                     }
                 }
@@ -106,11 +105,11 @@ final class RawBenchRunner {
         final long start = nanoClock.getAsLong() + settings.warmup().toNanos();
         final long end = start + settings.duration().toNanos();
         for (int c = 0; c < settings.concurrency(); c++) {
-            final TinyKvBlockingStub stub = stubs.get(c % stubs.size());
+            final int client = c;
             final SplittableRandom rnd = new SplittableRandom(settings.seed() + c);
             startThread("client-" + c, () -> {
                 try {
-                    clientLoop(stub, rnd, start, end);
+                    clientLoop(client, rnd, start, end);
                 } finally {
                     done.countDown();
                 }
@@ -144,7 +143,7 @@ final class RawBenchRunner {
             notFound.sum(), elapsed, total);
     }
 
-    private void clientLoop(final TinyKvBlockingStub stub, final SplittableRandom rnd, final long measureStart,
+    private void clientLoop(final int client, final SplittableRandom rnd, final long measureStart,
                             final long end) {
         final byte[] value = new byte[settings.valueSize()];
         final KeySpace keys = settings.keys();
@@ -158,10 +157,10 @@ final class RawBenchRunner {
             final long t0 = nanoClock.getAsLong();
             final boolean ok;
             if (read) {
-                ok = get(stub, key);
+                ok = get(client, key);
             } else {
                 fill(rnd, value);
-                ok = put(stub, key, value);
+                ok = put(client, key, value);
             }
             if (ok && t0 >= measureStart) {
                 recorder.recordValue(Math.max(0, nanoClock.getAsLong() - t0));
@@ -170,26 +169,23 @@ final class RawBenchRunner {
         }
     }
 
-    private boolean put(final TinyKvBlockingStub stub, final byte[] key, final byte[] value) {
+    private boolean put(final int client, final byte[] key, final byte[] value) {
         try {
-            final String error = deadline(stub).rawPut(RawPutRequest.newBuilder().setKey(wrap(key))
-                .setValue(ByteString.copyFrom(value)).setCf(settings.cf()).build()).getError();
-            return checkError(error);
-        } catch (StatusRuntimeException e) {
-            return checkError("RawPut: " + e.getStatus());
+            return checkError(target.put(client, wrap(key), ByteString.copyFrom(value), settings.cf()));
+        } catch (StatusRuntimeException | ClusterClientException e) {
+            return checkError("RawPut: " + e.getMessage());
         }
     }
 
-    private boolean get(final TinyKvBlockingStub stub, final byte[] key) {
+    private boolean get(final int client, final byte[] key) {
         try {
-            final RawGetResponse response = deadline(stub).rawGet(RawGetRequest.newBuilder().setKey(wrap(key))
-                .setCf(settings.cf()).build());
+            final RawGetResponse response = target.get(client, wrap(key), settings.cf());
             if (response.getNotFound()) {
                 notFound.increment();
             }
             return checkError(response.getError());
-        } catch (StatusRuntimeException e) {
-            return checkError("RawGet: " + e.getStatus());
+        } catch (StatusRuntimeException | ClusterClientException e) {
+            return checkError("RawGet: " + e.getMessage());
         }
     }
 
@@ -200,10 +196,6 @@ final class RawBenchRunner {
         errors.increment();
         lastError = error;
         return false;
-    }
-
-    private static TinyKvBlockingStub deadline(final TinyKvBlockingStub stub) {
-        return stub.withDeadlineAfter(RPC_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static ByteString wrap(final byte[] bytes) {

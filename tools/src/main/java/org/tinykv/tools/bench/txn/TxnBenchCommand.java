@@ -3,11 +3,13 @@ package org.tinykv.tools.bench.txn;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.tinykv.proto.tinykvpb.TinyKvGrpc.TinyKvBlockingStub;
 import org.tinykv.tools.bench.ServerLoadOptions;
+import org.tinykv.tools.client.ClusterClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,10 +21,12 @@ import picocli.CommandLine.Spec;
  * {@code tinykv-bench txn}: read-modify-write transactions (KvGet every key, KvPrewrite all, KvCommit the primary
  * then the secondaries, resolving the locks met) against a TinyKV-compatible server over gRPC; reports committed
  * transactions/s, aborts and latency percentiles, ending with one {@code RESULT ...} line (see
- * {@link TxnBenchResult#resultLine()}). Timestamps come from the scheduler's TSO with {@code --scheduler}, else
- * from a local clock-based oracle, which is correct only while this process is the server's only transactional
- * client (e.g. a standalone server). Progress goes to stderr, the summary to stdout. Exit codes: 0 done, 1 nothing
- * committed or the run failed, 2 bad usage.
+ * {@link TxnBenchResult#resultLine()}). With {@code --scheduler} (cluster mode) requests go through a
+ * {@link ClusterClient} to their regions' leaders, timestamps come from that scheduler's TSO, and the region errors
+ * retried are reported per kind. With {@code --addr} (one server) timestamps come from {@code --tso}'s scheduler
+ * if given, else from a local clock-based oracle, which is correct only while this process is the server's only
+ * transactional client (e.g. a standalone server). Progress goes to stderr, the summary to stdout. Exit codes:
+ * 0 done, 1 nothing committed or the run failed, 2 bad usage.
  */
 @Command(name = "txn", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Read-modify-write Percolator transactions against a TinyKV-compatible server over gRPC.")
@@ -45,33 +49,45 @@ public final class TxnBenchCommand implements Callable<Integer> {
         description = "TTL of the locks written (default: ${DEFAULT-VALUE}).")
     private long lockTtl;
 
-    @Option(names = "--scheduler", paramLabel = "HOST:PORT",
-        description = "Take timestamps from this scheduler's TSO (default: a local clock-based oracle).")
-    private String scheduler;
+    @Option(names = "--tso", paramLabel = "HOST:PORT",
+        description = "With --addr: take timestamps from this scheduler's TSO (default: a local clock-based "
+            + "oracle). Cluster mode uses --scheduler's.")
+    private String tsoAddr;
 
     @Override
     public Integer call() throws Exception {
         TxnBenchRunner.Settings settings = settings();
         PrintStream out = System.out;
         PrintStream err = System.err;
-        out.printf(Locale.ROOT, "tinykv-bench txn: addr=%s keys-per-txn=%d concurrency=%d warmup=%ds duration=%ds "
-            + "keys=%d lock-ttl=%dms tso=%s seed=%d%n", load.addr(), keysPerTxn, load.concurrency(),
+        String tsoTarget = load.scheduler() != null ? load.scheduler() : tsoAddr;
+        out.printf(Locale.ROOT, "tinykv-bench txn: %s keys-per-txn=%d concurrency=%d warmup=%ds duration=%ds "
+            + "keys=%d lock-ttl=%dms tso=%s seed=%d%n", load.target(), keysPerTxn, load.concurrency(),
             load.warmup().toSeconds(), load.duration().toSeconds(), keys, lockTtl,
-            scheduler == null ? "local" : scheduler, settings.seed());
+            tsoTarget == null ? "local" : tsoTarget, settings.seed());
         final TimestampSource tso;
         try {
-            tso = scheduler == null ? new LocalTimestampOracle(System::currentTimeMillis)
-                : new SchedulerTimestampOracle(scheduler);
+            tso = tsoTarget == null ? new LocalTimestampOracle(System::currentTimeMillis)
+                : new SchedulerTimestampOracle(tsoTarget);
         } catch (StatusRuntimeException e) {
-            err.println("tinykv-bench txn: cannot reach the scheduler at " + scheduler + ": " + e.getStatus());
+            err.println("tinykv-bench txn: cannot reach the scheduler at " + tsoTarget + ": " + e.getStatus());
             return 1;
         }
-        List<ManagedChannel> channels = load.openChannels();
+        ClusterClient cluster = load.scheduler() == null ? null : load.openCluster();
+        List<ManagedChannel> channels = cluster == null ? load.openChannels() : List.of();
         try (tso) {
-            List<TinyKvBlockingStub> stubs = ServerLoadOptions.stubs(channels);
-            TxnBenchRunner runner = new TxnBenchRunner(stubs, tso, settings, err, System::nanoTime);
+            List<TxnKv> targets = new ArrayList<>();
+            if (cluster != null) {
+                targets.add(TxnKv.cluster(cluster));
+            }
+            for (TinyKvBlockingStub stub : ServerLoadOptions.stubs(channels)) {
+                targets.add(TxnKv.server(stub, TxnClient.DEADLINE_MILLIS));
+            }
+            TxnBenchRunner runner = new TxnBenchRunner(targets, tso, settings, err, System::nanoTime);
             TxnBenchResult result = runner.run();
             out.println(result.summary());
+            if (cluster != null) {
+                out.println(ServerLoadOptions.retriedLine(cluster));
+            }
             if (runner.lastError() != null) {
                 out.println("last error: " + runner.lastError());
             }
@@ -79,6 +95,9 @@ public final class TxnBenchCommand implements Callable<Integer> {
             return result.committed() == 0 ? 1 : 0;
         } finally {
             ServerLoadOptions.close(channels);
+            if (cluster != null) {
+                cluster.close();
+            }
         }
     }
 
@@ -89,6 +108,9 @@ public final class TxnBenchCommand implements Callable<Integer> {
         }
         if (keysPerTxn < 1 || keysPerTxn > Math.min(keys, 10_000)) {
             throw usage("--keys-per-txn must be 1..min(--keys, 10000), got " + keysPerTxn);
+        }
+        if (tsoAddr != null && load.scheduler() != null) {
+            throw usage("--tso is for --addr; cluster mode takes timestamps from --scheduler");
         }
         if (lockTtl < 1) {
             throw usage("--lock-ttl must be at least 1, got " + lockTtl);

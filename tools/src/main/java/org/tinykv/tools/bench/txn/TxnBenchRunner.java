@@ -15,13 +15,12 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import org.tinykv.proto.tinykvpb.TinyKvGrpc.TinyKvBlockingStub;
 
 /**
  * Runs the txn workload: {@code concurrency} client threads, each running read-modify-write transactions over
  * {@code keysPerTxn} distinct random keys until the duration is over, retrying an aborted transaction with a new
- * timestamp until it commits (its latency spans every attempt). Clients are spread round-robin over the stubs
- * (connections). Prints one progress line per second.
+ * timestamp until it commits (its latency spans every attempt). Clients are spread round-robin over the targets
+ * (one server's connections, or a single cluster client). Prints one progress line per second.
  */
 final class TxnBenchRunner {
 
@@ -40,7 +39,7 @@ final class TxnBenchRunner {
                     long seed) {
     }
 
-    private final List<TinyKvBlockingStub> stubs;
+    private final List<TxnKv> targets;
     private final TimestampSource tso;
     private final Settings settings;
     private final PrintStream progress;
@@ -53,9 +52,9 @@ final class TxnBenchRunner {
     private final LongAdder resolved = new LongAdder();
     private volatile String lastError;
 
-    TxnBenchRunner(List<TinyKvBlockingStub> stubs, TimestampSource tso, Settings settings, PrintStream progress,
+    TxnBenchRunner(List<TxnKv> targets, TimestampSource tso, Settings settings, PrintStream progress,
                    LongSupplier nanoClock) {
-        this.stubs = stubs;
+        this.targets = targets;
         this.tso = tso;
         this.settings = settings;
         this.progress = progress;
@@ -78,7 +77,7 @@ final class TxnBenchRunner {
         long start = nanoClock.getAsLong() + settings.warmup().toNanos();
         long end = start + settings.duration().toNanos();
         for (int c = 0; c < settings.concurrency(); c++) {
-            TxnClient client = new TxnClient(stubs.get(c % stubs.size()), tso, settings.lockTtl(), nanoClock);
+            TxnClient client = new TxnClient(targets.get(c % targets.size()), tso, settings.lockTtl(), nanoClock);
             SplittableRandom rnd = new SplittableRandom(settings.seed() + c);
             Thread t = new Thread(() -> {
                 try {

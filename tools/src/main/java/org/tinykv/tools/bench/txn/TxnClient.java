@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
+import org.tinykv.proto.kvrpcpb.BatchRollbackRequest;
 import org.tinykv.proto.kvrpcpb.CheckTxnStatusRequest;
 import org.tinykv.proto.kvrpcpb.CheckTxnStatusResponse;
 import org.tinykv.proto.kvrpcpb.CommitRequest;
@@ -21,7 +22,7 @@ import org.tinykv.proto.kvrpcpb.PrewriteRequest;
 import org.tinykv.proto.kvrpcpb.PrewriteResponse;
 import org.tinykv.proto.kvrpcpb.ResolveLockRequest;
 import org.tinykv.proto.kvrpcpb.ResolveLockResponse;
-import org.tinykv.proto.tinykvpb.TinyKvGrpc.TinyKvBlockingStub;
+import org.tinykv.tools.client.ClusterClientException;
 
 /**
  * One benchmark client's read-modify-write transaction attempt, in the style of TinySQL's two-phase commit: read
@@ -31,8 +32,9 @@ import org.tinykv.proto.tinykvpb.TinyKvGrpc.TinyKvBlockingStub;
  * <p>Locks: a lock met by a read is checked at its primary ({@code KvCheckTxnStatus}); an expired or finished
  * transaction's locks are resolved ({@code KvResolveLock}) and the read retried; a live one is waited for (short
  * parks) for at most {@link #LOCK_WAIT_NANOS}. A lock or a write conflict at prewrite abandons the attempt (the
- * caller retries with a new timestamp); prewrite is all-or-nothing, so nothing needs rolling back. Confined to one
- * thread.
+ * caller retries with a new timestamp); on one server prewrite is all-or-nothing, so nothing needs rolling back,
+ * while in a cluster the regions that did take their locks are rolled back ({@link TxnKv#rollbackPartialPrewrite}).
+ * Confined to one thread.
  */
 final class TxnClient {
     /** How an attempt ended. */
@@ -41,17 +43,18 @@ final class TxnClient {
     /** The longest a read waits for a live lock before the attempt fails. */
     static final long LOCK_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
-    private static final long DEADLINE_MILLIS = 30_000;
+    /** The per-RPC deadline against one server. */
+    static final long DEADLINE_MILLIS = 30_000;
 
-    private final TinyKvBlockingStub stub;
+    private final TxnKv kv;
     private final TimestampSource tso;
     private final long lockTtlMillis;
     private final LongSupplier nanoClock;
     private long locksResolved;
     private String lastError;
 
-    TxnClient(TinyKvBlockingStub stub, TimestampSource tso, long lockTtlMillis, LongSupplier nanoClock) {
-        this.stub = stub;
+    TxnClient(TxnKv kv, TimestampSource tso, long lockTtlMillis, LongSupplier nanoClock) {
+        this.kv = kv;
         this.tso = tso;
         this.lockTtlMillis = lockTtlMillis;
         this.nanoClock = nanoClock;
@@ -67,15 +70,11 @@ final class TxnClient {
         return lastError;
     }
 
-    private TinyKvBlockingStub kv() {
-        return stub.withDeadlineAfter(DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
     /** One attempt at incrementing every key of {@code keys} (distinct) by one. */
     Outcome attempt(List<ByteString> keys) {
         try {
             return attemptOnce(keys);
-        } catch (StatusRuntimeException | IllegalStateException e) {
+        } catch (StatusRuntimeException | ClusterClientException | IllegalStateException e) {
             lastError = e.toString();
             return Outcome.FAILED;
         }
@@ -95,15 +94,17 @@ final class TxnClient {
             pw.addMutations(Mutation.newBuilder().setOp(Op.Put).setKey(key)
                 .setValue(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(counter + 1).array())));
         }
-        PrewriteResponse pr = kv().kvPrewrite(pw.build());
+        PrewriteResponse pr = kv.prewrite(pw.build());
         if (pr.hasRegionError()) {
             return fail("KvPrewrite region error: " + pr.getRegionError());
         }
         if (pr.getErrorsCount() > 0) {
+            kv.rollbackPartialPrewrite(BatchRollbackRequest.newBuilder().setStartVersion(startTs).addAllKeys(keys)
+                .build());
             boolean retryable = true;
             for (KeyError e : pr.getErrorsList()) {
                 if (e.hasLocked()) {
-                    resolve(e.getLocked());
+                    resolve(e.getLocked(), e.getLocked().getKey());
                 } else if (!e.hasConflict()) {
                     retryable = false;
                     lastError = "KvPrewrite: " + e;
@@ -112,7 +113,7 @@ final class TxnClient {
             return retryable ? Outcome.ABORTED : Outcome.FAILED;
         }
         long commitTs = tso.next();
-        CommitResponse primaryCommit = kv().kvCommit(CommitRequest.newBuilder().setStartVersion(startTs)
+        CommitResponse primaryCommit = kv.commit(CommitRequest.newBuilder().setStartVersion(startTs)
             .setCommitVersion(commitTs).addKeys(primary).build());
         if (primaryCommit.hasRegionError()) {
             return fail("KvCommit region error: " + primaryCommit.getRegionError());
@@ -123,7 +124,7 @@ final class TxnClient {
             return Outcome.ABORTED;
         }
         if (keys.size() > 1) {
-            CommitResponse rest = kv().kvCommit(CommitRequest.newBuilder().setStartVersion(startTs)
+            CommitResponse rest = kv.commit(CommitRequest.newBuilder().setStartVersion(startTs)
                 .setCommitVersion(commitTs).addAllKeys(keys.subList(1, keys.size())).build());
             if (rest.hasRegionError() || rest.hasError()) {
                 // committed at the primary already; readers resolve the secondaries' locks
@@ -142,7 +143,7 @@ final class TxnClient {
     private byte[] read(ByteString key, long ts) {
         long waitStart = nanoClock.getAsLong();
         while (true) {
-            GetResponse r = kv().kvGet(GetRequest.newBuilder().setKey(key).setVersion(ts).build());
+            GetResponse r = kv.get(GetRequest.newBuilder().setKey(key).setVersion(ts).build());
             if (r.hasRegionError()) {
                 lastError = "KvGet region error: " + r.getRegionError();
                 return null;
@@ -154,7 +155,7 @@ final class TxnClient {
                 lastError = "KvGet: " + r.getError();
                 return null;
             }
-            if (!resolve(r.getError().getLocked())) {
+            if (!resolve(r.getError().getLocked(), key)) {
                 if (nanoClock.getAsLong() - waitStart > LOCK_WAIT_NANOS) {
                     lastError = "KvGet: lock still alive after " + LOCK_WAIT_NANOS / 1_000_000 + " ms: " + r;
                     return null;
@@ -164,9 +165,12 @@ final class TxnClient {
         }
     }
 
-    /** Resolves the transaction of {@code lock} if it is over; false if it is still alive. */
-    private boolean resolve(LockInfo lock) {
-        CheckTxnStatusResponse st = kv().kvCheckTxnStatus(CheckTxnStatusRequest.newBuilder()
+    /**
+     * Resolves the transaction of {@code lock}, met at {@code key}, if it is over (in the region of {@code key}, or
+     * of the lock's primary if the key is unknown); false if it is still alive.
+     */
+    private boolean resolve(LockInfo lock, ByteString key) {
+        CheckTxnStatusResponse st = kv.checkTxnStatus(CheckTxnStatusRequest.newBuilder()
             .setPrimaryKey(lock.getPrimaryLock()).setLockTs(lock.getLockVersion()).setCurrentTs(tso.next()).build());
         if (st.hasRegionError()) {
             throw new IllegalStateException("KvCheckTxnStatus region error: " + st.getRegionError());
@@ -174,8 +178,9 @@ final class TxnClient {
         if (st.getLockTtl() > 0) {
             return false;
         }
-        ResolveLockResponse rr = kv().kvResolveLock(ResolveLockRequest.newBuilder()
-            .setStartVersion(lock.getLockVersion()).setCommitVersion(st.getCommitVersion()).build());
+        ResolveLockResponse rr = kv.resolveLock(ResolveLockRequest.newBuilder()
+            .setStartVersion(lock.getLockVersion()).setCommitVersion(st.getCommitVersion()).build(),
+            key.isEmpty() ? lock.getPrimaryLock() : key);
         if (rr.hasRegionError() || rr.hasError()) {
             throw new IllegalStateException("KvResolveLock failed: " + rr);
         }

@@ -125,7 +125,8 @@ class TxnBenchTest {
         }
         assertEquals(0, stub.kvPrewrite(crashed.build()).getErrorsCount(), seedMsg);
 
-        TxnBenchRunner runner = new TxnBenchRunner(List.of(stub), tso, settings,
+        TxnBenchRunner runner = new TxnBenchRunner(List.of(TxnKv.server(stub, TxnClient.DEADLINE_MILLIS)), tso,
+            settings,
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), System::nanoTime);
         TxnBenchResult result = runner.run();
         String msg = result.summary() + "\nlast error: " + runner.lastError() + "\n" + seedMsg;
