@@ -53,6 +53,10 @@ public record ServerConfig(HostPort addr, HostPort statusAddr, HostPort schedule
         if (path == null) {
             throw new IllegalArgumentException("no data directory: set -path=DIR or [storage] path");
         }
+        if (!standalone && addr.port() == 0) {
+            throw new IllegalArgumentException("a replicated store registers -addr with the scheduler: give it a "
+                + "fixed port, not 0 (or run --standalone)");
+        }
         LogLevels.parse(logLevel);
         if (grpcThreads < 1 || grpcThreads > 1024) {
             throw new IllegalArgumentException("grpc-threads must be 1..1024, got " + grpcThreads);

@@ -21,20 +21,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tinykv.server.cluster.ReplicatedStore;
 import org.tinykv.server.service.KvService;
-import org.tinykv.server.status.EngineMetrics;
 import org.tinykv.server.status.GrpcMetrics;
 import org.tinykv.server.status.MetricsInterceptor;
 import org.tinykv.server.status.Sample;
 import org.tinykv.server.status.StatusServer;
-import org.tinykv.server.storage.StandaloneStorage;
-import org.tinykv.server.storage.StandaloneTxnEngine;
-import org.tinykv.txn.TxnCommands;
-import org.tinykv.txn.latch.Latches;
-import org.tinykv.wal.fs.OsFileSystem;
 
 /**
- * A running standalone store: the storage, the gRPC server on {@link ServerConfig#addr()} and the status server on
+ * A running store: its backend (a standalone engine, or a replicated store with its scheduler client and raft
+ * transport), the gRPC server on {@link ServerConfig#addr()} and the status server on
  * {@link ServerConfig#statusAddr()}.
  *
  * <p>{@link #close()} shuts down gracefully: it stops accepting calls, lets in-flight calls (and so in-flight synced
@@ -47,24 +43,28 @@ public final class TinyKvServer implements Closeable {
     /** Clients such as TinySQL ping every 10 s; allow a little more often than that. */
     private static final long PERMIT_KEEPALIVE_SECONDS = 5;
     private static final int MAX_CALLS_PER_CONNECTION = 1024;
+    private static final long UNARY_DRAIN_POLL_MILLIS = 5;
     /** Hash slots of the transaction latches: enough that unrelated keys rarely share one. */
-    private static final int LATCH_SLOTS = 4096;
+    static final int LATCH_SLOTS = 4096;
 
     private final ServerConfig config;
-    private final StandaloneStorage storage;
+    private final StoreBackend backend;
     private final ExecutorService executor;
     private final Server grpc;
     private final GrpcMetrics grpcMetrics;
+    private final MetricsInterceptor interceptor;
     private final LongSupplier nanoClock;
     private final long startNanos;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private StatusServer status;
     private boolean closed;
 
-    private TinyKvServer(final ServerConfig config, final StandaloneStorage storage, final ExecutorService executor,
-                         final Server grpc, final GrpcMetrics grpcMetrics, final LongSupplier nanoClock) {
+    private TinyKvServer(final ServerConfig config, final StoreBackend backend, final ExecutorService executor,
+                         final Server grpc, final GrpcMetrics grpcMetrics, final MetricsInterceptor interceptor,
+                         final LongSupplier nanoClock) {
+        this.interceptor = interceptor;
         this.config = config;
-        this.storage = storage;
+        this.backend = backend;
         this.executor = executor;
         this.grpc = grpc;
         this.grpcMetrics = grpcMetrics;
@@ -73,20 +73,20 @@ public final class TinyKvServer implements Closeable {
     }
 
     /**
-     * Opens the storage and starts both servers.
+     * Opens the backend and starts both servers. A replicated store first joins (or bootstraps) the scheduler's
+     * cluster, opens its regions and starts its raft workers; only then does it accept RPCs.
      *
-     * @param config    a validated configuration with {@code standalone} set
+     * @param config    a validated configuration
      * @param nanoClock a monotonic clock (normally {@code System::nanoTime})
-     * @throws IllegalArgumentException if the configuration asks for replicated mode, which this build lacks
-     * @throws IOException              if the data directory is locked or unreadable, or an address cannot be bound
+     * @throws IOException if the data directory is locked or unreadable, the scheduler cannot be reached by a store
+     *                     that never joined, or an address cannot be bound
      */
     public static TinyKvServer start(final ServerConfig config, final LongSupplier nanoClock) throws IOException {
-        if (!config.standalone()) {
-            throw new IllegalArgumentException(TinyKvServerMain.NO_REPLICATED_MODE);
-        }
-        final StandaloneStorage storage = StandaloneStorage.open(new OsFileSystem(), config.path(), config.storage());
+        final StoreBackend storage = config.standalone() ? StandaloneBackend.open(config)
+            : ReplicatedStore.open(config);
         final GrpcMetrics grpcMetrics = new GrpcMetrics();
         final ExecutorService executor = handlerExecutor(config.grpcThreads());
+        final MetricsInterceptor interceptor = new MetricsInterceptor(grpcMetrics, nanoClock);
         TinyKvServer server = null;
         try {
             final Server grpc = NettyServerBuilder.forAddress(config.addr().toSocketAddress())
@@ -95,15 +95,15 @@ public final class TinyKvServer implements Closeable {
                 .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
-                .addService(ServerInterceptors.intercept(new KvService(storage, transactions(storage), null),
-                    new MetricsInterceptor(grpcMetrics, nanoClock)))
+                .addService(ServerInterceptors.intercept(new KvService(storage.raw(), storage.transactions(),
+                    storage.raftEndpoint()), interceptor))
                 .build();
-            server = new TinyKvServer(config, storage, executor, grpc, grpcMetrics, nanoClock);
+            server = new TinyKvServer(config, storage, executor, grpc, grpcMetrics, interceptor, nanoClock);
             grpc.start();
             server.status = StatusServer.start(config.statusAddr().toSocketAddress(), server::samples, grpcMetrics,
                 server::statusObject);
-            LOG.info("tinykv-server started: mode=standalone grpc={} status={} path={}", server.grpcAddress(),
-                server.statusAddress(), config.path());
+            LOG.info("tinykv-server started: mode={} grpc={} status={} path={}", storage.mode(),
+                server.grpcAddress(), server.statusAddress(), config.path());
             return server;
         } catch (IOException | RuntimeException e) {
             if (server != null) {
@@ -159,6 +159,10 @@ public final class TinyKvServer implements Closeable {
         try {
             grpc.shutdown();
             final long graceMillis = config.shutdownGrace().toMillis();
+            awaitUnaryCalls(graceMillis);
+            // Other stores keep their raft streams open for as long as they run: end them once the calls that
+            // needed their messages (acks of in-flight writes) are answered.
+            backend.endStreams();
             if (!grpc.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
                 LOG.warn("in-flight calls did not finish within {} ms; cancelling them", graceMillis);
                 grpc.shutdownNow();
@@ -176,7 +180,7 @@ public final class TinyKvServer implements Closeable {
                 status.close();
             }
             try {
-                storage.close();
+                backend.close();
                 LOG.info("tinykv-server stopped; storage flushed and closed");
             } finally {
                 terminated.countDown();
@@ -184,8 +188,16 @@ public final class TinyKvServer implements Closeable {
         }
     }
 
+    /** Waits (polling, at most {@code graceMillis}) until no unary call is in flight. */
+    private void awaitUnaryCalls(final long graceMillis) throws InterruptedException {
+        final long deadline = nanoClock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        while (interceptor.inFlightUnaryCalls() > 0 && nanoClock.getAsLong() < deadline) {
+            Thread.sleep(UNARY_DRAIN_POLL_MILLIS);
+        }
+    }
+
     private List<Sample> samples() {
-        final List<Sample> out = new ArrayList<>(EngineMetrics.samples(storage.stats()));
+        final List<Sample> out = new ArrayList<>(backend.samples());
         final MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         out.add(Sample.gauge("tinykv_process_heap_used_bytes", "JVM heap in use.", heap.getUsed()));
         out.add(Sample.gauge("tinykv_process_heap_committed_bytes", "JVM heap committed.", heap.getCommitted()));
@@ -199,7 +211,7 @@ public final class TinyKvServer implements Closeable {
     private Map<String, ?> statusObject() {
         final MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         final Map<String, Object> out = new LinkedHashMap<>();
-        out.put("mode", "standalone");
+        out.put("mode", backend.mode());
         out.put("grpc_addr", grpcAddress().getHostString() + ":" + grpcAddress().getPort());
         out.put("status_addr", statusAddress().getHostString() + ":" + statusAddress().getPort());
         out.put("scheduler_addr", config.schedulerAddr().toString());
@@ -207,20 +219,11 @@ public final class TinyKvServer implements Closeable {
         out.put("uptime_seconds", uptimeSeconds());
         out.put("heap_used_bytes", heap.getUsed());
         out.put("heap_max_bytes", heap.getMax());
-        final Map<String, Object> engine = new LinkedHashMap<>();
-        for (Sample s : EngineMetrics.samples(storage.stats())) {
-            engine.put(s.series(), s.value());
-        }
-        out.put("engine", engine);
+        backend.describe(out);
         return out;
     }
 
     private double uptimeSeconds() {
         return (nanoClock.getAsLong() - startNanos) / 1e9;
-    }
-
-    /** The Percolator commands over the same engine as the raw API, as in TinyKV's standalone storage. */
-    private static TxnCommands transactions(final StandaloneStorage storage) {
-        return new TxnCommands(new StandaloneTxnEngine(storage), new Latches(LATCH_SLOTS));
     }
 }

@@ -16,20 +16,17 @@ import picocli.CommandLine.Option;
 /**
  * The {@code tinykv-server} command. Accepts TinyKV's single-dash flags ({@code -path=DIR}, {@code -addr=...},
  * {@code -scheduler=...}, {@code -loglevel=...}) and their double-dash forms. Exit codes: 1 if the server could not
- * start (data directory locked, address in use, unreadable data), 2 for a usage or configuration error (including
- * replicated mode, which this build does not have); after SIGTERM the shutdown hook closes the server gracefully and
- * the JVM exits with 143, as for any SIGTERM.
+ * start (data directory locked, address in use, unreadable data, a fresh store without a reachable scheduler), 2
+ * for a usage or configuration error (including port 0 for a replicated store, which registers its address); after
+ * SIGTERM the shutdown hook closes the server gracefully and the JVM exits with 143, as for any SIGTERM.
  */
 @Command(name = "tinykv-server", mixinStandardHelpOptions = false, sortOptions = false,
-    description = "Runs a TinyKV store. Only --standalone mode is available in this build.",
+    description = "Runs a TinyKV store: a replicated store of the scheduler's cluster, or with --standalone one "
+        + "local engine without raft or scheduler.",
     footer = {"", "Heap: bin/tinykv-server starts the JVM with -Xms64m -Xmx1g; set TINYKV_HEAP (e.g. "
         + "TINYKV_HEAP=\"-Xmx4g\") to replace that, or JAVA_OPTS to add JVM flags.",
         "SIGTERM shuts down gracefully: stop accepting, finish in-flight writes, flush, close."})
 public final class TinyKvServerMain implements Callable<Integer> {
-
-    /** The message for a start without {@code --standalone}. */
-    static final String NO_REPLICATED_MODE = "replicated mode (raftstore with a scheduler) is not available in this "
-        + "build; start with --standalone to serve from a single local engine";
 
     /** The server's Logback configuration, a classpath resource. */
     static final String LOGBACK_CONFIG = "tinykv-server-logback.xml";
@@ -52,7 +49,7 @@ public final class TinyKvServerMain implements Callable<Integer> {
 
     @Option(names = {"-scheduler", "--scheduler"}, paramLabel = "HOST:PORT",
         description = "Scheduler address (default: " + ServerConfig.DEFAULT_SCHEDULER_ADDR
-            + "); unused in standalone mode.")
+            + "); unused in standalone mode. A store that never joined a cluster needs it to start.")
     String scheduler;
 
     @Option(names = {"-loglevel", "--loglevel"}, paramLabel = "LEVEL",
@@ -137,10 +134,6 @@ public final class TinyKvServerMain implements Callable<Integer> {
             return 2;
         }
         LogLevels.applyRoot(config.logLevel());
-        if (!config.standalone()) {
-            err.println("tinykv-server: " + NO_REPLICATED_MODE);
-            return 2;
-        }
         // The hook is registered before the server starts, so a SIGTERM during startup still closes the storage.
         final AtomicReference<TinyKvServer> running = new AtomicReference<>();
         final CountDownLatch started = new CountDownLatch(1);

@@ -68,10 +68,21 @@ class TinyKvServerMainTest {
     }
 
     @Test
-    void withoutStandaloneItRefusesWithAClearMessage() {
+    void replicatedStoreNeedsAFixedPort() {
         final String err = runCapturingStderr(2, "-path=" + dir, "-status-addr=127.0.0.1:0", "-addr=127.0.0.1:0");
-        assertTrue(err.contains("replicated mode") && err.contains("--standalone"), err);
+        assertTrue(err.contains("fixed port") && err.contains("--standalone"), err);
         assertFalse(Files.exists(dir.resolve("LOCK")), "nothing may be opened");
+    }
+
+    @Test
+    void freshReplicatedStoreWithoutSchedulerFailsToStart() throws IOException {
+        final int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // closed again: nothing listens there
+        }
+        final String err = runCapturingStderr(1, "-path=" + dir, "-status-addr=127.0.0.1:0", "-addr=127.0.0.1:1",
+            "-scheduler=127.0.0.1:" + port);
+        assertTrue(err.contains("cannot join a cluster") && err.contains("127.0.0.1:" + port), err);
     }
 
     @Test

@@ -138,6 +138,13 @@ public final class InMemorySchedulerClient {
         }
 
         @Override
+        public Store getStore(final long storeId) {
+            synchronized (InMemorySchedulerClient.this) {
+                return stores.get(storeId);
+            }
+        }
+
+        @Override
         public Region getRegionById(final long regionId) {
             synchronized (InMemorySchedulerClient.this) {
                 final RegionHeartbeatRequest r = regions.get(regionId);

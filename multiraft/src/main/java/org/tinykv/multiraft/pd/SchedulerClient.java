@@ -36,7 +36,13 @@ public interface SchedulerClient {
      */
     void bootstrap(Store store, Region firstRegion) throws IOException;
 
-    /** The region the scheduler knows by {@code regionId}, or null if it knows none. */
+    /** The scheduler's meta of store {@code storeId}, or null if it knows no such store. */
+    Store getStore(long storeId) throws IOException;
+
+    /**
+     * The region the scheduler knows by {@code regionId}, or null if it knows none (it learns regions from their
+     * leaders' heartbeats, so a region just bootstrapped may not be known yet).
+     */
     Region getRegionById(long regionId) throws IOException;
 
     /** The ids for splitting {@code region}: a new region id and one new peer id per current peer, in order. */

@@ -26,7 +26,7 @@ import org.tinykv.wal.fs.FileSystem;
  * <p>Crash safety: the prepared region is recorded under the prepare-bootstrap key (raft-log.md) before its states
  * are written, and the record is deleted only once the scheduler's answer is known. A store restarted with the
  * record still there bootstraps with the SAME region if the cluster is still not bootstrapped, keeps the region if
- * the scheduler knows it (it won, then crashed), and deletes it otherwise (it lost the race).
+ * the scheduler knows it or this store (it won, then crashed), and deletes it otherwise (it lost the race).
  *
  * <p>Thread-safety: run before the store is opened, on a data dir no one else uses.
  */
@@ -74,10 +74,12 @@ public final class SchedulerBootstrap {
             }
         }
         if (prepared != null) {
-            if (pd.getRegionById(prepared.getId()) == null) {
-                clearRegion(fs, dir, prepared.getId(), cfg);
-            } else {
+            // Bootstrapping registers the winner's store, and a store registers itself only after this point, so
+            // a known store means this one won even if its region has not been heartbeated yet.
+            if (pd.getRegionById(prepared.getId()) != null || pd.getStore(storeId) != null) {
                 clearPrepared(fs, dir, cfg);
+            } else {
+                clearRegion(fs, dir, prepared.getId(), cfg);
             }
         }
         pd.putStore(meta);

@@ -39,6 +39,11 @@ public class ForwardingSchedulerClient implements SchedulerClient {
     }
 
     @Override
+    public Store getStore(final long storeId) throws IOException {
+        return delegate.getStore(storeId);
+    }
+
+    @Override
     public Region getRegionById(final long regionId) throws IOException {
         return delegate.getRegionById(regionId);
     }

@@ -59,6 +59,25 @@ class SchedulerBootstrapCrashTest {
     }
 
     @Test
+    void crashAfterAcceptedBootstrapBeforeAnyHeartbeatKeepsTheRegion() throws IOException {
+        final InMemorySchedulerClient pd = new InMemorySchedulerClient(1);
+        final MemFileSystem fs = new MemFileSystem();
+        assertThrows(IllegalStateException.class, () -> SchedulerBootstrap.prepare(fs, DIR, 7, "a:1",
+                failing(pd.forStore(), Failure.AFTER), CFG));
+        final Region prepared = regionOnDisk(fs);
+        // like the gRPC scheduler, which learns the first region only from its leader's first heartbeat
+        final SchedulerClient noRegionsYet = new ForwardingSchedulerClient(pd.forStore()) {
+            @Override
+            public Region getRegionById(final long regionId) {
+                return null;
+            }
+        };
+        final MemFileSystem restarted = fs.crashClone();
+        SchedulerBootstrap.prepare(restarted, DIR, 7, "a:1", noRegionsYet, CFG);
+        assertEquals(prepared, regionOnDisk(restarted), "the bootstrapping store keeps its region");
+    }
+
+    @Test
     void storeThatLostTheRaceDropsItsPreparedRegion() throws IOException {
         final InMemorySchedulerClient pd = new InMemorySchedulerClient(1);
         final MemFileSystem loser = new MemFileSystem();

@@ -23,6 +23,8 @@ import org.tinykv.proto.schedulerpb.BootstrapRequest;
 import org.tinykv.proto.schedulerpb.ErrorType;
 import org.tinykv.proto.schedulerpb.GetMembersRequest;
 import org.tinykv.proto.schedulerpb.GetMembersResponse;
+import org.tinykv.proto.schedulerpb.GetRegionByIDRequest;
+import org.tinykv.proto.schedulerpb.GetRegionResponse;
 import org.tinykv.proto.schedulerpb.GetStoreRequest;
 import org.tinykv.proto.schedulerpb.GetStoreResponse;
 import org.tinykv.proto.schedulerpb.IsBootstrappedRequest;
@@ -89,19 +91,7 @@ public final class GrpcSchedulerClient implements SchedulerClient, AutoCloseable
      */
     public static GrpcSchedulerClient connect(final String hostPort, final SchedulerClientOptions opts)
             throws IOException {
-        final String target = hostPort.startsWith("http://") ? hostPort.substring("http://".length()) : hostPort;
-        final int colon = target.lastIndexOf(':');
-        if (colon <= 0 || colon == target.length() - 1) {
-            throw new IllegalArgumentException("scheduler address must be host:port: " + hostPort);
-        }
-        final int port;
-        try {
-            port = Integer.parseInt(target.substring(colon + 1));
-        } catch (final NumberFormatException e) {
-            throw new IllegalArgumentException("bad scheduler port in " + hostPort, e);
-        }
-        final ManagedChannel ch = NettyChannelBuilder.forAddress(target.substring(0, colon), port).usePlaintext()
-                .build();
+        final ManagedChannel ch = channel(hostPort);
         try {
             final GetMembersResponse m = SchedulerGrpc.newBlockingStub(ch)
                     .withDeadlineAfter(opts.rpcTimeout().toNanos(), TimeUnit.NANOSECONDS)
@@ -126,9 +116,34 @@ public final class GrpcSchedulerClient implements SchedulerClient, AutoCloseable
         }
     }
 
-    /** The cluster id learned from GetMembers. */
+    /**
+     * A client of the scheduler at {@code hostPort} for a store that already knows its cluster id (from its own
+     * disk) and must start while the scheduler is unreachable: no call is made now; every later call connects (or
+     * fails) on its own, and the heartbeat stream keeps retrying.
+     */
+    public static GrpcSchedulerClient withClusterId(final String hostPort, final SchedulerClientOptions opts,
+                                                    final long clusterId) {
+        return new GrpcSchedulerClient(channel(hostPort), clusterId, opts);
+    }
+
+    /** The cluster id (learned from GetMembers, or given). */
     public long clusterId() {
         return clusterId;
+    }
+
+    private static ManagedChannel channel(final String hostPort) {
+        final String target = hostPort.startsWith("http://") ? hostPort.substring("http://".length()) : hostPort;
+        final int colon = target.lastIndexOf(':');
+        if (colon <= 0 || colon == target.length() - 1) {
+            throw new IllegalArgumentException("scheduler address must be host:port: " + hostPort);
+        }
+        final int port;
+        try {
+            port = Integer.parseInt(target.substring(colon + 1));
+        } catch (final NumberFormatException e) {
+            throw new IllegalArgumentException("bad scheduler port in " + hostPort, e);
+        }
+        return NettyChannelBuilder.forAddress(target.substring(0, colon), port).usePlaintext().build();
     }
 
     private static String describe(final Status s) {
@@ -175,17 +190,35 @@ public final class GrpcSchedulerClient implements SchedulerClient, AutoCloseable
     }
 
     /**
-     * The scheduler's meta of store {@code id}.
+     * The scheduler's meta of store {@code id}, or null if the scheduler knows no such store (it answers gRPC
+     * UNKNOWN "... not found" for that).
      *
-     * @throws IOException if it is unknown (gRPC UNKNOWN from the scheduler), or on any failure
+     * @throws IOException on any other failure
      */
+    @Override
     public Store getStore(final long id) throws IOException {
-        final GetStoreResponse r = unary("GetStore", s -> s.getStore(GetStoreRequest.newBuilder().setHeader(header)
-                .setStoreId(id).build()), GetStoreResponse::getHeader);
+        final GetStoreResponse r;
+        try {
+            r = unary("GetStore", s -> s.getStore(GetStoreRequest.newBuilder().setHeader(header).setStoreId(id)
+                    .build()), GetStoreResponse::getHeader);
+        } catch (final IOException e) {
+            if (e.getCause() instanceof StatusRuntimeException sre && sre.getStatus().getCode() == Status.Code.UNKNOWN
+                    && String.valueOf(sre.getStatus().getDescription()).contains("not found")) {
+                return null;
+            }
+            throw e;
+        }
         if (!r.hasStore()) {
             throw new IOException("scheduler GetStore: no store " + id + " in the answer");
         }
         return r.getStore();
+    }
+
+    @Override
+    public Region getRegionById(final long regionId) throws IOException {
+        final GetRegionResponse r = unary("GetRegionByID", s -> s.getRegionByID(GetRegionByIDRequest.newBuilder()
+                .setHeader(header).setRegionId(regionId).build()), GetRegionResponse::getHeader);
+        return r.hasRegion() ? r.getRegion() : null;
     }
 
     @Override

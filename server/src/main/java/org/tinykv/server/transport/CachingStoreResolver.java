@@ -17,7 +17,7 @@ public final class CachingStoreResolver implements StoreAddressResolver {
     /** Looks a store's meta up (the scheduler's GetStore). */
     @FunctionalInterface
     public interface StoreLookup {
-        /** The meta of store {@code id}; throws if unknown or unreachable. */
+        /** The meta of store {@code id}, or null if unknown; throws if unreachable. */
         Store getStore(long id) throws IOException;
     }
 
@@ -36,6 +36,9 @@ public final class CachingStoreResolver implements StoreAddressResolver {
             return cached;
         }
         final Store s = lookup.getStore(storeId);
+        if (s == null) {
+            throw new IOException("store " + storeId + " is unknown to the scheduler");
+        }
         if (s.getState() == StoreState.Tombstone) {
             throw new IOException("store " + storeId + " is a tombstone");
         }

@@ -1,7 +1,10 @@
 package org.tinykv.server.transport;
 
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -37,6 +40,7 @@ public final class RaftEndpointService implements RaftEndpoint {
     private final SnapshotReceiver snapshots;
     private final AtomicLong seq = new AtomicLong();
     private final AtomicLong messagesReceived = new AtomicLong();
+    private final Set<InboundRaftStream> openStreams = ConcurrentHashMap.newKeySet();
     private final AtomicLong snapshotsAccepted = new AtomicLong();
     private final AtomicLong snapshotsRejected = new AtomicLong();
     private final AtomicLong snapshotsAborted = new AtomicLong();
@@ -62,33 +66,64 @@ public final class RaftEndpointService implements RaftEndpoint {
 
     @Override
     public StreamObserver<RaftMessage> raft(final StreamObserver<Done> done) {
-        return new StreamObserver<>() {
-            private boolean ended;
+        final InboundRaftStream stream = new InboundRaftStream(done);
+        openStreams.add(stream);
+        return stream;
+    }
 
-            @Override
-            public void onNext(final RaftMessage m) {
-                messagesReceived.incrementAndGet();
-                try {
-                    onRaftMessage.accept(m);
-                } catch (final RuntimeException e) {
-                    LOG.warn("event=raft_message_failed region={} error=\"{}\"", m.getRegionId(), e.toString());
-                }
+    /**
+     * Ends every open {@code Raft} stream with UNAVAILABLE, so that a server shutting down does not wait for the
+     * senders (other stores keep their streams open for as long as they run); the senders reconnect elsewhere or
+     * later. New streams may still arrive until the gRPC server refuses them.
+     */
+    public void endStreams() {
+        for (final InboundRaftStream s : openStreams) {
+            s.end(Status.UNAVAILABLE.withDescription("store is shutting down"));
+        }
+    }
+
+    /** One sender's stream: messages go to the store; the stream ends once, by the sender or by us. */
+    private final class InboundRaftStream implements StreamObserver<RaftMessage> {
+        private final StreamObserver<Done> done;
+        private boolean ended;
+
+        InboundRaftStream(final StreamObserver<Done> done) {
+            this.done = done;
+        }
+
+        @Override
+        public void onNext(final RaftMessage m) {
+            messagesReceived.incrementAndGet();
+            try {
+                onRaftMessage.accept(m);
+            } catch (final RuntimeException e) {
+                LOG.warn("event=raft_message_failed region={} error=\"{}\"", m.getRegionId(), e.toString());
             }
+        }
 
-            @Override
-            public void onError(final Throwable t) {
+        @Override
+        public synchronized void onError(final Throwable t) {
+            ended = true;
+            openStreams.remove(this);
+        }
+
+        @Override
+        public synchronized void onCompleted() {
+            if (!ended) {
                 ended = true;
+                done.onNext(Done.getDefaultInstance());
+                done.onCompleted();
             }
+            openStreams.remove(this);
+        }
 
-            @Override
-            public void onCompleted() {
-                if (!ended) {
-                    ended = true;
-                    done.onNext(Done.getDefaultInstance());
-                    done.onCompleted();
-                }
+        synchronized void end(final Status status) {
+            if (!ended) {
+                ended = true;
+                done.onError(status.asRuntimeException());
             }
-        };
+            openStreams.remove(this);
+        }
     }
 
     @Override
