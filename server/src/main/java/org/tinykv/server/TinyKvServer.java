@@ -44,12 +44,15 @@ public final class TinyKvServer implements Closeable {
     private static final long PERMIT_KEEPALIVE_SECONDS = 5;
     private static final int MAX_CALLS_PER_CONNECTION = 1024;
     private static final long UNARY_DRAIN_POLL_MILLIS = 5;
+    /** Threads for the inbound Raft and Snapshot streams of other stores (each message is only enqueued). */
+    private static final int STREAM_THREADS = 2;
     /** Hash slots of the transaction latches: enough that unrelated keys rarely share one. */
     static final int LATCH_SLOTS = 4096;
 
     private final ServerConfig config;
     private final StoreBackend backend;
     private final ExecutorService executor;
+    private final ExecutorService streamExecutor;
     private final Server grpc;
     private final GrpcMetrics grpcMetrics;
     private final MetricsInterceptor interceptor;
@@ -60,12 +63,13 @@ public final class TinyKvServer implements Closeable {
     private boolean closed;
 
     private TinyKvServer(final ServerConfig config, final StoreBackend backend, final ExecutorService executor,
-                         final Server grpc, final GrpcMetrics grpcMetrics, final MetricsInterceptor interceptor,
-                         final LongSupplier nanoClock) {
+                         final ExecutorService streamExecutor, final Server grpc, final GrpcMetrics grpcMetrics,
+                         final MetricsInterceptor interceptor, final LongSupplier nanoClock) {
         this.interceptor = interceptor;
         this.config = config;
         this.backend = backend;
         this.executor = executor;
+        this.streamExecutor = streamExecutor;
         this.grpc = grpc;
         this.grpcMetrics = grpcMetrics;
         this.nanoClock = nanoClock;
@@ -85,12 +89,16 @@ public final class TinyKvServer implements Closeable {
         final StoreBackend storage = config.standalone() ? StandaloneBackend.open(config)
             : ReplicatedStore.open(config);
         final GrpcMetrics grpcMetrics = new GrpcMetrics();
-        final ExecutorService executor = handlerExecutor(config.grpcThreads());
+        final ExecutorService executor = handlerExecutor(config.grpcThreads(), "grpc-handler-");
+        // Raft and Snapshot streams get threads of their own: unary handlers block until their command commits,
+        // and the commit needs the followers' answers that arrive on these streams.
+        final ExecutorService streamExecutor = handlerExecutor(STREAM_THREADS, "raft-stream-");
         final MetricsInterceptor interceptor = new MetricsInterceptor(grpcMetrics, nanoClock);
         TinyKvServer server = null;
         try {
             final Server grpc = NettyServerBuilder.forAddress(config.addr().toSocketAddress())
                 .executor(executor)
+                .callExecutor(new StreamExecutors(streamExecutor))
                 .maxInboundMessageSize(config.maxRecvMessageBytes())
                 .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
@@ -98,7 +106,8 @@ public final class TinyKvServer implements Closeable {
                 .addService(ServerInterceptors.intercept(new KvService(storage.raw(), storage.transactions(),
                     storage.raftEndpoint()), interceptor))
                 .build();
-            server = new TinyKvServer(config, storage, executor, grpc, grpcMetrics, interceptor, nanoClock);
+            server = new TinyKvServer(config, storage, executor, streamExecutor, grpc, grpcMetrics, interceptor,
+                nanoClock);
             grpc.start();
             server.status = StatusServer.start(config.statusAddr().toSocketAddress(), server::samples, grpcMetrics,
                 server::statusObject);
@@ -110,17 +119,18 @@ public final class TinyKvServer implements Closeable {
                 server.close();
             } else {
                 executor.shutdownNow();
+                streamExecutor.shutdownNow();
                 storage.close();
             }
             throw e;
         }
     }
 
-    private static ExecutorService handlerExecutor(final int threads) {
+    private static ExecutorService handlerExecutor(final int threads, final String name) {
         final AtomicInteger n = new AtomicInteger();
         final ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(), r -> {
-                final Thread t = new Thread(r, "grpc-handler-" + n.incrementAndGet());
+                final Thread t = new Thread(r, name + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
@@ -169,6 +179,7 @@ public final class TinyKvServer implements Closeable {
                 grpc.awaitTermination(graceMillis, TimeUnit.MILLISECONDS);
             }
             executor.shutdown();
+            streamExecutor.shutdown();
             if (!executor.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
                 LOG.warn("RPC handlers still running after {} ms", graceMillis);
             }

@@ -80,8 +80,10 @@ class TinyKvServerMainTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort(); // closed again: nothing listens there
         }
-        final String err = runCapturingStderr(1, "-path=" + dir, "-status-addr=127.0.0.1:0", "-addr=127.0.0.1:1",
-            "-scheduler=127.0.0.1:" + port);
+        final Path config = dir.resolve("join.toml");
+        Files.writeString(config, "[raftstore]\nscheduler-join-timeout-ms = 300\n");
+        final String err = runCapturingStderr(1, "-path=" + dir.resolve("data"), "-status-addr=127.0.0.1:0",
+            "-addr=127.0.0.1:1", "-scheduler=127.0.0.1:" + port, "--config=" + config);
         assertTrue(err.contains("cannot join a cluster") && err.contains("127.0.0.1:" + port), err);
     }
 

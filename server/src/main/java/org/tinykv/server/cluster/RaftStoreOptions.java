@@ -23,10 +23,13 @@ import org.tinykv.multiraft.store.StoreConfig;
  * @param regionHeartbeatTicks       ticks between a leader's periodic region heartbeats
  *                                   ({@code region-heartbeat-ticks})
  * @param commandTimeout             how long an RPC waits for its raft command ({@code command-timeout-ms})
+ * @param schedulerJoinTimeout       how long a store that never joined keeps trying to reach the scheduler at start
+ *                                   ({@code scheduler-join-timeout-ms})
  */
 public record RaftStoreOptions(long tickMillis, int raftWorkers, int applyWorkers, long regionSplitSize,
                                long raftLogGcCountLimit, long raftLogGcSizeLimit, long snapshotSendBytesPerSecond,
-                               long storeHeartbeatMillis, long regionHeartbeatTicks, Duration commandTimeout) {
+                               long storeHeartbeatMillis, long regionHeartbeatTicks, Duration commandTimeout,
+                               Duration schedulerJoinTimeout) {
 
     /** TinyKV's defaults for 2 cores: 100 ms ticks, one raft and one apply worker, 144 MiB regions. */
     public static RaftStoreOptions defaults() {
@@ -35,7 +38,7 @@ public record RaftStoreOptions(long tickMillis, int raftWorkers, int applyWorker
         return new RaftStoreOptions(store.tickMillis(), store.raftWorkers(), store.applyWorkers(),
             SplitConfig.defaults().splitSize(), PeerConfig.DEFAULT_GC_COUNT_LIMIT, PeerConfig.DEFAULT_GC_SIZE_LIMIT,
             StoreConfig.DEFAULT_SNAPSHOT_SEND_RATE, hb.storeHeartbeatMillis(), hb.regionHeartbeatTicks(),
-            Duration.ofSeconds(10));
+            Duration.ofSeconds(10), Duration.ofSeconds(30));
     }
 
     /**
@@ -56,6 +59,9 @@ public record RaftStoreOptions(long tickMillis, int raftWorkers, int applyWorker
         positive("raftstore.region-heartbeat-ticks", regionHeartbeatTicks);
         if (commandTimeout == null || commandTimeout.isNegative() || commandTimeout.isZero()) {
             throw new IllegalArgumentException("raftstore.command-timeout-ms must be positive");
+        }
+        if (schedulerJoinTimeout == null || schedulerJoinTimeout.isNegative()) {
+            throw new IllegalArgumentException("raftstore.scheduler-join-timeout-ms must not be negative");
         }
         return this;
     }

@@ -54,6 +54,7 @@ public final class ReplicatedStore implements StoreBackend {
     /** Hash slots of the transaction latches, as for the standalone store. */
     private static final int LATCH_SLOTS = 4096;
     private static final Duration SCHEDULER_RPC_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration JOIN_RETRY = Duration.ofMillis(200);
 
     private final GrpcSchedulerClient pd;
     private final GrpcTransport transport;
@@ -93,7 +94,7 @@ public final class ReplicatedStore implements StoreBackend {
         GrpcSchedulerClient pd;
         boolean connected = true;
         try {
-            pd = GrpcSchedulerClient.connect(schedulerAddr, pdOpts);
+            pd = connect(schedulerAddr, pdOpts, joined == null ? opts.schedulerJoinTimeout() : Duration.ZERO);
         } catch (final IOException down) {
             if (joined == null) {
                 throw new IOException("cannot join a cluster: scheduler " + schedulerAddr + " unreachable: "
@@ -131,6 +132,31 @@ public final class ReplicatedStore implements StoreBackend {
             }
             pd.close();
             throw e;
+        }
+    }
+
+    /**
+     * Connects to the scheduler, retrying every 200 ms until {@code patience} has passed (zero: one attempt), so a
+     * store started together with its scheduler waits for it instead of failing.
+     */
+    private static GrpcSchedulerClient connect(final String address, final SchedulerClientOptions opts,
+                                               final Duration patience) throws IOException {
+        final long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                return GrpcSchedulerClient.connect(address, opts);
+            } catch (final IOException e) {
+                if (System.nanoTime() + JOIN_RETRY.toNanos() > deadline) {
+                    throw e;
+                }
+                LOG.info("event=scheduler_connect_retry address={} error=\"{}\"", address, e.getMessage());
+                try {
+                    Thread.sleep(JOIN_RETRY.toMillis());
+                } catch (final InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for the scheduler", ie);
+                }
+            }
         }
     }
 

@@ -81,7 +81,8 @@ final class LocalCluster implements AutoCloseable {
     void startStore(final int i) throws IOException {
         final RaftStoreOptions d = RaftStoreOptions.defaults();
         final RaftStoreOptions fast = new RaftStoreOptions(50, 1, 1, d.regionSplitSize(), d.raftLogGcCountLimit(),
-            d.raftLogGcSizeLimit(), d.snapshotSendBytesPerSecond(), 500, 20, Duration.ofSeconds(3));
+            d.raftLogGcSizeLimit(), d.snapshotSendBytesPerSecond(), 500, 20, Duration.ofSeconds(3),
+            d.schedulerJoinTimeout());
         final ServerConfig cfg = ServerConfig.builder().path(root.resolve("store" + i))
             .addr(HostPort.parse(storeAddress(i))).statusAddr(HostPort.parse("127.0.0.1:0"))
             .schedulerAddr(HostPort.parse(schedulerAddress())).grpcThreads(16).memtableBytes(4L << 20)

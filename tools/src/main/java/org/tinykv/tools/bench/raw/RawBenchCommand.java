@@ -96,7 +96,7 @@ public final class RawBenchCommand implements Callable<Integer> {
             if (!probes.isEmpty()) {
                 final Map<String, Double> after = scrape(probes, err);
                 if (before.get() != null && after != null) {
-                    out.println(serverLine(before.get(), after, result.elapsedNanos()));
+                    out.println(serverLine(before.get(), after, result.elapsedNanos(), result.ops(), probes.size()));
                 }
             }
             if (cluster != null) {
@@ -151,7 +151,20 @@ public final class RawBenchCommand implements Callable<Integer> {
     }
 
     private static String serverLine(final Map<String, Double> before, final Map<String, Double> after,
-                                     final long elapsedNanos) {
+                                     final long elapsedNanos, final long ops, final int stores) {
+        final Double r0 = before.get(ServerMetricsProbe.RAFT_FSYNCS);
+        final Double r1 = after.get(ServerMetricsProbe.RAFT_FSYNCS);
+        if (r0 != null && r1 != null) {
+            // Replicated stores: every store persists every write in its raft engine, so the per-store mean of
+            // raft fsyncs says how many writes (of every region) one fsync carried.
+            final double raft = r1 - r0;
+            final double kv = after.getOrDefault(ServerMetricsProbe.KV_FSYNCS, 0.0)
+                - before.getOrDefault(ServerMetricsProbe.KV_FSYNCS, 0.0);
+            final double perStore = raft / stores;
+            return String.format(Locale.ROOT, "server: stores=%d raft_fsyncs=%.0f raft_fsyncs_per_sec_per_store=%.1f "
+                + "writes_per_raft_fsync=%.2f kv_fsyncs=%.0f", stores, raft, perStore * 1e9 / elapsedNanos,
+                perStore == 0 ? 0 : ops / perStore, kv);
+        }
         final Double f0 = before.get(ServerMetricsProbe.FSYNCS);
         final Double f1 = after.get(ServerMetricsProbe.FSYNCS);
         final Double w0 = before.get(ServerMetricsProbe.WRITES);

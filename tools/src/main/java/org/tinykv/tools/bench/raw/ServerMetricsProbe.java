@@ -10,8 +10,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Reads the unlabelled samples of a server's Prometheus {@code /metrics} page, so that a benchmark can report
- * server-side numbers (fsyncs, writes per fsync) measured over its run.
+ * Reads the samples of a server's Prometheus {@code /metrics} page by series ({@code name} or
+ * {@code name{labels}}), so that a benchmark can report server-side numbers (fsyncs, writes per fsync) measured
+ * over its run.
  */
 public final class ServerMetricsProbe {
 
@@ -19,6 +20,10 @@ public final class ServerMetricsProbe {
     public static final String FSYNCS = "tinykv_engine_wal_fsyncs_total";
     /** The engine's write-batch counter exported by tinykv-server. */
     public static final String WRITES = "tinykv_engine_write_batches_total";
+    /** A replicated store's raft-engine fsyncs (each persists the raft log appends of a worker round). */
+    public static final String RAFT_FSYNCS = "tinykv_engine_wal_fsyncs_total{engine=\"raft\"}";
+    /** A replicated store's kv-engine fsyncs. */
+    public static final String KV_FSYNCS = "tinykv_engine_wal_fsyncs_total{engine=\"kv\"}";
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI uri;
@@ -29,7 +34,7 @@ public final class ServerMetricsProbe {
     }
 
     /**
-     * Fetches the page and returns its unlabelled samples by name.
+     * Fetches the page and returns its samples by series.
      *
      * @throws IOException if the page cannot be fetched or does not answer 200
      */
@@ -48,14 +53,15 @@ public final class ServerMetricsProbe {
         return parse(response.body());
     }
 
-    /** Parses the lines {@code name value} of a Prometheus text page; comments and labelled samples are skipped. */
+    /** Parses the lines {@code series value} of a Prometheus text page; comments are skipped. */
     static Map<String, Double> parse(final String text) {
         final Map<String, Double> out = new HashMap<>();
         for (String line : text.split("\n")) {
-            if (line.isEmpty() || line.startsWith("#") || line.indexOf('{') >= 0) {
+            if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            final int space = line.indexOf(' ');
+            final int close = line.indexOf('}');
+            final int space = line.indexOf(' ', close < 0 ? 0 : close);
             if (space <= 0) {
                 continue;
             }

@@ -10,20 +10,23 @@ import org.junit.jupiter.api.Test;
 class ServerMetricsProbeTest {
 
     @Test
-    void parsesUnlabelledSamplesOnly() {
+    void parsesSamplesBySeries() {
         final Map<String, Double> samples = ServerMetricsProbe.parse("""
             # HELP tinykv_engine_wal_fsyncs_total x
             # TYPE tinykv_engine_wal_fsyncs_total counter
             tinykv_engine_wal_fsyncs_total 12
             tinykv_engine_write_batches_total 3.5e2
-            tinykv_grpc_requests_total{method="a",code="OK"} 9
+            tinykv_grpc_requests_total{method="a",code="OK b"} 9
+            tinykv_engine_wal_fsyncs_total{engine="raft"} 7
             garbage
             bad value
             """);
         assertEquals(12.0, samples.get("tinykv_engine_wal_fsyncs_total"));
         assertEquals(350.0, samples.get("tinykv_engine_write_batches_total"));
+        assertEquals(9.0, samples.get("tinykv_grpc_requests_total{method=\"a\",code=\"OK b\"}"));
+        assertEquals(7.0, samples.get(ServerMetricsProbe.RAFT_FSYNCS));
         assertFalse(samples.containsKey("tinykv_grpc_requests_total"));
-        assertEquals(2, samples.size());
+        assertEquals(4, samples.size());
     }
 
     @Test
