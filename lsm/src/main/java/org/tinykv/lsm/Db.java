@@ -22,6 +22,7 @@ import org.tinykv.lsm.key.FragmentedTombstones;
 import org.tinykv.lsm.key.Lookup;
 import org.tinykv.lsm.key.RangeTombstone;
 import org.tinykv.lsm.memtable.Memtable;
+import org.tinykv.lsm.sstable.BloomFilter;
 import org.tinykv.lsm.version.FileMetadata;
 import org.tinykv.lsm.version.FileNames;
 import org.tinykv.lsm.version.Version;
@@ -38,7 +39,9 @@ import org.tinykv.wal.fs.FileSystem;
  * recovers a prefix of the acknowledged writes that contains every synced one.
  *
  * <p>Thread-safety: safe. Reads ({@code get}, {@code newIterator}) never take the Db's mutex and never wait for the
- * write path: they pin the current {@link SuperVersion} (memtables + table version) with an atomic reference count.
+ * write path: they pin the current {@link SuperVersion} (memtables + table version), point reads through a
+ * per-thread cached reference validated against the current one ({@link LocalSuperVersions}), iterators with an
+ * atomic reference count.
  * Iterators and snapshots must be closed.
  */
 public final class Db implements AutoCloseable {
@@ -67,6 +70,11 @@ public final class Db implements AutoCloseable {
      * memtable); 4 MiB keeps the number of humongous allocations per memtable small.
      */
     static final int MEMTABLE_SLAB_BYTES = 4 << 20;
+    /**
+     * Memtable bloom filter size: one bit per this many bytes of memtable (1/64 of its memory; about 18 bits a key
+     * for 100-byte values), so point reads skip the skip lists of memtables that do not hold the key.
+     */
+    static final int MEMTABLE_BYTES_PER_BLOOM_BIT = 8;
 
     final DbOptions options;
     final FileSystem fs;
@@ -92,6 +100,9 @@ public final class Db implements AutoCloseable {
     private volatile long lastLogSyncNanos;
     /** What readers use; replaced under the mutex by {@link #publishSuperVersion()}. */
     private volatile SuperVersion superVersion;
+    /** Per-thread cached super versions of point reads; scraped whenever {@link #superVersion} changes. */
+    final LocalSuperVersions localSuperVersions = new LocalSuperVersions();
+    private final LocalSuperVersions.RefSource refSuperVersion = this::refSuperVersion;
     volatile boolean closing;
     private final Closeable dirLock;
     private long memtableSeeds;
@@ -141,7 +152,8 @@ public final class Db implements AutoCloseable {
     }
 
     Memtable newMemtable() {
-        return new Memtable(memtableSeeds++, (int) Math.min(MEMTABLE_SLAB_BYTES, options.memtableBytes() / 16));
+        return new Memtable(memtableSeeds++, (int) Math.min(MEMTABLE_SLAB_BYTES, options.memtableBytes() / 16),
+            options.memtableBytes() / MEMTABLE_BYTES_PER_BLOOM_BIT);
     }
 
     /** Installs fresh memtables for every column family (mutex held or during open). */
@@ -188,6 +200,12 @@ public final class Db implements AutoCloseable {
         if (old != null) {
             old.unref();
         }
+        localSuperVersions.scrape();
+    }
+
+    /** The current super version, without taking a reference (for tests). */
+    SuperVersion currentSuperVersion() {
+        return superVersion;
     }
 
     /** Takes a reference on the current super version, without locking. */
@@ -308,20 +326,24 @@ public final class Db implements AutoCloseable {
     public byte[] get(final ReadOptions ro, final Cf cf, final byte[] key) throws IOException {
         checkCf(cf);
         final long seq = ro.snapshot() != null ? ro.snapshot().sequence() : versions.lastSequence();
-        final SuperVersion sv = refSuperVersion();
+        if (closed) {
+            throw new IOException("Db is closed");
+        }
+        final SuperVersion sv = localSuperVersions.acquire(superVersion, refSuperVersion);
         try {
             final Lookup lookup = new Lookup(key, seq);
-            sv.mem[cf.id()].get(lookup);
+            final long hash = BloomFilter.hash(key, 0, key.length);
+            sv.mem[cf.id()].get(lookup, hash);
             final Memtable[] imms = sv.imms[cf.id()];
             for (int i = 0; i < imms.length && !lookup.isFound(); i++) {
-                imms[i].get(lookup);
+                imms[i].get(lookup, hash);
             }
             if (!lookup.isFound()) {
-                sv.version.get(cf.id(), lookup, tableCache);
+                sv.version.get(cf.id(), lookup, tableCache, hash);
             }
             return lookup.result();
         } finally {
-            sv.unref();
+            localSuperVersions.release(sv);
         }
     }
 
@@ -509,6 +531,7 @@ public final class Db implements AutoCloseable {
             if (superVersion != null) {
                 superVersion.unref();
             }
+            localSuperVersions.scrape();
         } finally {
             mutex.unlock();
         }

@@ -12,7 +12,8 @@ import org.tinykv.lsm.version.VersionSet;
  *
  * <p>Lifetime: reference counted. The Db holds one reference while the super version is current; each reader
  * takes one with {@link #tryRef()} (which fails only once the count reached zero, in which case the reader re-reads
- * the Db's field, which by then holds a newer one). When the last reference goes, the pinned {@link Version} is
+ * the Db's field, which by then holds a newer one), or uses the one its thread cached in {@link LocalSuperVersions}
+ * (which owns a reference until the next scrape). When the last reference goes, the pinned {@link Version} is
  * released so that its files may be deleted.
  *
  * <p>Thread-safety: safe.
@@ -45,6 +46,11 @@ final class SuperVersion {
                 return true;
             }
         }
+    }
+
+    /** The current reference count (for tests). */
+    int refCount() {
+        return refs.get();
     }
 
     /** Drops a reference; the last one unpins the version. */

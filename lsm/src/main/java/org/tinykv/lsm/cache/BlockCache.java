@@ -116,6 +116,8 @@ public final class BlockCache {
         private long[] keys = new long[64];
         private Block[] values = new Block[64];
         private boolean[] referenced = new boolean[64];
+        /** Each entry's charge, kept beside its key so eviction never touches the (cold) evicted block. */
+        private int[] charges = new int[64];
         private int size;
         private long bytes;
         private int hand;
@@ -143,15 +145,16 @@ public final class BlockCache {
         }
 
         synchronized void put(final long k, final int h, final Block block) {
-            final long charge = block.chargeBytes();
+            final int charge = block.chargeBytes();
             if (charge > capacity) {
                 return;
             }
             int mask = keys.length - 1;
             for (int i = h & mask; ; i = (i + 1) & mask) {
                 if (keys[i] == k) {
-                    bytes += charge - values[i].chargeBytes();
+                    bytes += charge - charges[i];
                     values[i] = block;
+                    charges[i] = charge;
                     referenced[i] = true;
                     evictOverflow();
                     return;
@@ -172,6 +175,7 @@ public final class BlockCache {
             }
             keys[i] = k;
             values[i] = block;
+            charges[i] = charge;
             referenced[i] = false;
             size++;
         }
@@ -196,7 +200,7 @@ public final class BlockCache {
 
         private void removeAt(final int slot) {
             final int mask = keys.length - 1;
-            bytes -= values[slot].chargeBytes();
+            bytes -= charges[slot];
             size--;
             int hole = slot;
             int i = slot;
@@ -211,6 +215,7 @@ public final class BlockCache {
                 if (movable) {
                     keys[hole] = k;
                     values[hole] = values[i];
+                    charges[hole] = charges[i];
                     referenced[hole] = referenced[i];
                     hole = i;
                 }
@@ -224,9 +229,11 @@ public final class BlockCache {
             final long[] oldKeys = keys;
             final Block[] oldValues = values;
             final boolean[] oldRef = referenced;
+            final int[] oldCharges = charges;
             keys = new long[slots];
             values = new Block[slots];
             referenced = new boolean[slots];
+            charges = new int[slots];
             final int mask = slots - 1;
             for (int j = 0; j < oldKeys.length; j++) {
                 final long k = oldKeys[j];
@@ -238,6 +245,7 @@ public final class BlockCache {
                     keys[i] = k;
                     values[i] = oldValues[j];
                     referenced[i] = oldRef[j];
+                    charges[i] = oldCharges[j];
                 }
             }
             hand = 0;

@@ -76,6 +76,11 @@ public final class CompactionJob {
         return true;
     }
 
+    /** Computes {@link #bottommost(byte[], byte[])} for {@code userKey} unless already {@code known} (0 or 1). */
+    private int bottommost(final int known, final byte[] userKey) {
+        return known >= 0 ? known : bottommost(userKey, userKey) ? 1 : 0;
+    }
+
     /** Runs the merge, writing into {@code out}; the caller finishes or abandons {@code out}. */
     public void run(final TableOutput out) throws IOException {
         final List<RangeTombstone> all = new ArrayList<>();
@@ -115,7 +120,8 @@ public final class CompactionJob {
         throws IOException {
         byte[] currentUser = null;
         int lastStripe = -1;
-        boolean keyBottommost = false;
+        // whether no deeper level holds the current user key: 1 yes, 0 no, -1 not computed yet (rarely needed)
+        int keyBottommost = -1;
         it.seekToFirst();
         while (it.valid()) {
             final byte[] k = it.keyArray();
@@ -125,7 +131,7 @@ public final class CompactionJob {
             if (currentUser == null || !Arrays.equals(currentUser, 0, currentUser.length, k, ko, ko + userLen)) {
                 currentUser = Arrays.copyOfRange(k, ko, ko + userLen);
                 lastStripe = -1;
-                keyBottommost = bottommost(currentUser, currentUser);
+                keyBottommost = -1;
             }
             final long trailer = InternalKey.trailerOf(k, ko, kl);
             final long seq = InternalKey.seqOf(trailer);
@@ -138,13 +144,15 @@ public final class CompactionJob {
                 lastStripe = s;
                 if (!ft.isEmpty() && ft.maxCoveringSeq(k, ko, userLen, stripeTop(s)) > seq) {
                     drop = true;
-                } else if (kind == ValueKind.DELETE.code() && s == 0 && keyBottommost) {
-                    drop = true;
+                } else if (kind == ValueKind.DELETE.code() && s == 0) {
+                    keyBottommost = bottommost(keyBottommost, currentUser);
+                    drop = keyBottommost == 1;
                 } else if (kind == ValueKind.PUT.code() && s == 0 && filter != null) {
                     final byte[] v = Arrays.copyOfRange(it.valueArray(), it.valueOffset(),
                         it.valueOffset() + it.valueLength());
                     if (filter.filter(c.outputLevel(), currentUser, v) == CompactionFilter.Decision.REMOVE) {
-                        if (!keyBottommost) {
+                        keyBottommost = bottommost(keyBottommost, currentUser);
+                        if (keyBottommost == 0) {
                             final byte[] del = InternalKey.encode(currentUser, seq, ValueKind.DELETE.code());
                             out.add(del, 0, del.length, empty, 0, 0);
                         }

@@ -21,6 +21,21 @@ public final class MergingIterator implements InternalIterator {
     /** The smallest (forward) or largest (backward) heap member below the top, or null when not known. */
     private InternalIterator runnerUp;
     private boolean forward = true;
+    /**
+     * The current entry, captured from {@link #current} after every move so that the accessors, called many times
+     * per entry by the user iterator, are plain field reads instead of calls down the child's iterator chain.
+     */
+    private boolean valid;
+    private byte[] kArr;
+    private int kOff;
+    private int kLen;
+    private byte[] vArr;
+    private int vOff;
+    private int vLen;
+    /** The key of {@link #runnerUp} (it does not move while it is not on top, so its key stays put). */
+    private byte[] rArr;
+    private int rOff;
+    private int rLen;
 
     /** Merges {@code children}; closing this closes them. */
     public MergingIterator(final List<InternalIterator> children) {
@@ -30,7 +45,38 @@ public final class MergingIterator implements InternalIterator {
 
     @Override
     public boolean valid() {
-        return current != null && current.valid();
+        return valid;
+    }
+
+    /** Captures the current child's entry (or invalidity) into the fields the accessors return. */
+    private void capture() {
+        final InternalIterator c = current;
+        if (c == null || !c.valid()) {
+            valid = false;
+            kArr = null;
+            vArr = null;
+            return;
+        }
+        valid = true;
+        kArr = c.keyArray();
+        kOff = c.keyOffset();
+        kLen = c.keyLength();
+        vArr = c.valueArray();
+        vOff = c.valueOffset();
+        vLen = c.valueLength();
+    }
+
+    private void setRunnerUp(final InternalIterator r) {
+        runnerUp = r;
+        rArr = r.keyArray();
+        rOff = r.keyOffset();
+        rLen = r.keyLength();
+    }
+
+    /** Whether the captured current entry belongs above the runner-up in the heap of the current direction. */
+    private boolean currentBeforeRunnerUp() {
+        final int c = KeyComparator.compareInternal(kArr, kOff, kLen, rArr, rOff, rLen);
+        return forward ? c < 0 : c > 0;
     }
 
     private static int compare(final InternalIterator a, final InternalIterator b) {
@@ -79,6 +125,7 @@ public final class MergingIterator implements InternalIterator {
             siftDown(i);
         }
         current = heapSize > 0 ? heap[0] : null;
+        capture();
     }
 
     private void findSmallest() {
@@ -99,12 +146,14 @@ public final class MergingIterator implements InternalIterator {
     private void advanceTop() {
         if (heap[0].valid()) {
             if (heapSize == 1) {
+                capture();
                 return;
             }
             if (runnerUp == null) {
-                runnerUp = heapSize == 2 || before(heap[1], heap[2]) ? heap[1] : heap[2];
+                setRunnerUp(heapSize == 2 || before(heap[1], heap[2]) ? heap[1] : heap[2]);
             }
-            if (before(heap[0], runnerUp)) {
+            capture();
+            if (currentBeforeRunnerUp()) {
                 return;
             }
             runnerUp = null;
@@ -118,6 +167,7 @@ public final class MergingIterator implements InternalIterator {
             }
         }
         current = heapSize > 0 ? heap[0] : null;
+        capture();
     }
 
     @Override
@@ -157,7 +207,7 @@ public final class MergingIterator implements InternalIterator {
     }
 
     private byte[] currentKeyCopy() {
-        return Arrays.copyOfRange(current.keyArray(), current.keyOffset(), current.keyOffset() + current.keyLength());
+        return Arrays.copyOfRange(kArr, kOff, kOff + kLen);
     }
 
     @Override
@@ -205,32 +255,32 @@ public final class MergingIterator implements InternalIterator {
 
     @Override
     public byte[] keyArray() {
-        return current.keyArray();
+        return kArr;
     }
 
     @Override
     public int keyOffset() {
-        return current.keyOffset();
+        return kOff;
     }
 
     @Override
     public int keyLength() {
-        return current.keyLength();
+        return kLen;
     }
 
     @Override
     public byte[] valueArray() {
-        return current.valueArray();
+        return vArr;
     }
 
     @Override
     public int valueOffset() {
-        return current.valueOffset();
+        return vOff;
     }
 
     @Override
     public int valueLength() {
-        return current.valueLength();
+        return vLen;
     }
 
     @Override

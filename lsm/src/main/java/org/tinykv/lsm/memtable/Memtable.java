@@ -9,6 +9,7 @@ import org.tinykv.lsm.key.KeyComparator;
 import org.tinykv.lsm.key.Lookup;
 import org.tinykv.lsm.key.RangeTombstone;
 import org.tinykv.lsm.key.ValueKind;
+import org.tinykv.lsm.sstable.BloomFilter;
 
 /**
  * The in-memory write buffer of one column family: point entries in an arena {@link SkipList}, range tombstones in a
@@ -21,6 +22,8 @@ public final class Memtable {
 
     private static final byte[] EMPTY = new byte[0];
     private final SkipList list;
+    /** Whole-key filter for point lookups, or null. */
+    private final MemtableBloom bloom;
     /** The writer's scratch buffer for internal keys. */
     private byte[] ikScratch = new byte[64];
     private final List<RangeTombstone> rangeTombstones = new ArrayList<>();
@@ -36,7 +39,16 @@ public final class Memtable {
      * {@code slabBytes} (entries larger than a quarter slab get their own).
      */
     public Memtable(final long seed, final int slabBytes) {
+        this(seed, slabBytes, 0);
+    }
+
+    /**
+     * Creates an empty memtable as {@link #Memtable(long, int)} with a bloom filter of about {@code bloomBits} bits
+     * over its user keys ({@code 0}: none), which lets {@link #get} skip the skip list for absent keys.
+     */
+    public Memtable(final long seed, final int slabBytes, final long bloomBits) {
         this.list = new SkipList(seed, slabBytes);
+        this.bloom = bloomBits > 0 ? new MemtableBloom(bloomBits) : null;
     }
 
     /** Adds an entry. A {@link ValueKind#RANGE_DELETE} entry has key = begin and value = end (exclusive). */
@@ -66,6 +78,9 @@ public final class Memtable {
         }
         System.arraycopy(keySrc, keyOff, ikScratch, 0, keyLen);
         org.tinykv.wal.codec.Fixed.putLong(ikScratch, keyLen, InternalKey.trailer(seq, kind.code()));
+        if (bloom != null) {
+            bloom.add(BloomFilter.hash(keySrc, keyOff, keyLen));
+        }
         list.insert(ikScratch, 0, ikLen, valueSrc, valueOff, valueLen);
         counted(seq, keyLen + valueLen);
     }
@@ -91,7 +106,7 @@ public final class Memtable {
 
     /** Approximate bytes of memory held (arena slabs plus range tombstones). */
     public long approximateMemoryBytes() {
-        return list.allocatedBytes() + (long) rangeTombstoneCount * 64;
+        return list.allocatedBytes() + (long) rangeTombstoneCount * 64 + (bloom == null ? 0 : bloom.memoryBytes());
     }
 
     /** Bytes of keys and values added. */
@@ -134,8 +149,18 @@ public final class Memtable {
 
     /** Looks {@code lookup.userKey} up, recording the newest visible entry and covering tombstones. */
     public void get(final Lookup lookup) {
+        get(lookup, BloomFilter.hash(lookup.userKey, 0, lookup.userKey.length));
+    }
+
+    /**
+     * As {@link #get(Lookup)}, given the key's {@link BloomFilter#hash} (computed once per lookup by the caller).
+     */
+    public void get(final Lookup lookup, final long userKeyHash) {
         if (rangeTombstoneCount != 0) {
             lookup.tombstone(rangeTombstones().maxCoveringSeq(lookup.userKey, lookup.snapshotSeq));
+        }
+        if (bloom != null && !bloom.mayContain(userKeyHash)) {
+            return;
         }
         final byte[] seek = lookup.seekKey();
         final long node = list.findGreaterOrEqual(seek, 0, seek.length, null);

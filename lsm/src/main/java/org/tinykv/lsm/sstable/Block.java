@@ -22,14 +22,24 @@ public final class Block {
      * @throws CorruptionException if the restart array does not fit
      */
     public Block(final byte[] data, final String file, final long fileOffset) throws CorruptionException {
+        this(data, data.length, file, fileOffset);
+    }
+
+    /**
+     * Wraps the first {@code length} bytes of {@code data} as block contents (a buffer reused by a scan).
+     *
+     * @throws CorruptionException if the restart array does not fit
+     */
+    public Block(final byte[] data, final int length, final String file, final long fileOffset)
+        throws CorruptionException {
         this.data = data;
         this.file = file;
         this.fileOffset = fileOffset;
-        if (data.length < 4) {
-            throw new CorruptionException(file, fileOffset, "block too short: " + data.length);
+        if (length < 4 || length > data.length) {
+            throw new CorruptionException(file, fileOffset, "block too short: " + length);
         }
-        restartCount = Fixed.getInt(data, data.length - 4);
-        final long ro = data.length - 4 - 4L * restartCount;
+        restartCount = Fixed.getInt(data, length - 4);
+        final long ro = length - 4 - 4L * restartCount;
         if (restartCount < 1 || ro < 0) {
             throw new CorruptionException(file, fileOffset, "bad restart count " + restartCount);
         }

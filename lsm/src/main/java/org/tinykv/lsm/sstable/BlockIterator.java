@@ -23,7 +23,6 @@ public final class BlockIterator implements InternalIterator {
     private final Varint.Cursor cursor = new Varint.Cursor(0);
     private int current;
     private int nextOffset;
-    private int restartIndex;
     private byte[] key = new byte[64];
     private int keyLen;
     private int valueOff;
@@ -60,7 +59,6 @@ public final class BlockIterator implements InternalIterator {
         this.globalSeq = newGlobalSeq;
         this.current = newBlock.restartsOffset;
         this.nextOffset = newBlock.restartsOffset;
-        this.restartIndex = 0;
         this.keyLen = 0;
         return this;
     }
@@ -79,7 +77,6 @@ public final class BlockIterator implements InternalIterator {
     }
 
     private void seekToRestart(final int index) {
-        restartIndex = index;
         keyLen = 0;
         nextOffset = restartPoint(index);
     }
@@ -130,9 +127,6 @@ public final class BlockIterator implements InternalIterator {
         if (globalSeq >= 0) {
             final int kind = key[keyLen - InternalKey.TRAILER_BYTES] & 0xff;
             Fixed.putLong(key, keyLen - InternalKey.TRAILER_BYTES, InternalKey.trailer(globalSeq, kind));
-        }
-        while (restartIndex + 1 < block.restartCount && restartPoint(restartIndex + 1) <= current) {
-            restartIndex++;
         }
         return true;
     }
@@ -216,15 +210,22 @@ public final class BlockIterator implements InternalIterator {
     @Override
     public void prev() throws IOException {
         final int original = current;
-        while (restartPoint(restartIndex) >= original) {
-            if (restartIndex == 0) {
-                current = block.restartsOffset;
-                nextOffset = block.restartsOffset;
-                return;
-            }
-            restartIndex--;
+        if (restartPoint(0) >= original) {
+            current = block.restartsOffset;
+            nextOffset = block.restartsOffset;
+            return;
         }
-        seekToRestart(restartIndex);
+        int lo = 0;
+        int hi = block.restartCount - 1;
+        while (lo < hi) {
+            final int mid = (lo + hi + 1) >>> 1;
+            if (restartPoint(mid) < original) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        seekToRestart(lo);
         while (parseNext() && nextOffset < original) {
             // advance to the entry just before the original one
         }

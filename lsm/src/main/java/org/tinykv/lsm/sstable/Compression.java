@@ -73,6 +73,38 @@ public enum Compression {
     }
 
     /**
+     * Decompresses {@code len} bytes of {@code in} into {@code out[0]} from offset 0, replacing {@code out[0]} by a
+     * larger array if it is too small; returns the decompressed length.
+     *
+     * @throws IOException if the data does not decompress to the recorded length
+     */
+    public int decompressInto(final byte[] in, final int off, final int len, final byte[][] out) throws IOException {
+        final Varint.Cursor c = new Varint.Cursor(off);
+        final int rawLen = Varint.getInt(in, c, off + len);
+        if (rawLen < 0 || rawLen > (256 << 20)) {
+            throw new IOException("bad uncompressed length " + rawLen);
+        }
+        if (out[0] == null || out[0].length < rawLen) {
+            out[0] = new byte[Math.max(rawLen, 8192)];
+        }
+        final byte[] dst = out[0];
+        final int p = c.position();
+        try {
+            final long n = switch (this) {
+                case LZ4 -> LZ4_DECOMPRESSOR.decompress(in, p, off + len - p, dst, 0, rawLen);
+                case ZSTD -> Zstd.decompressByteArray(dst, 0, rawLen, in, p, off + len - p);
+                default -> throw new IOException("not a compressed type: " + this);
+            };
+            if (n != rawLen || this == ZSTD && Zstd.isError(n)) {
+                throw new IOException(this + " produced " + n + " bytes, expected " + rawLen);
+            }
+            return rawLen;
+        } catch (final RuntimeException e) {
+            throw new IOException("decompression failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Decompresses {@code len} bytes of {@code in}.
      *
      * @throws IOException if the data does not decompress to the recorded length

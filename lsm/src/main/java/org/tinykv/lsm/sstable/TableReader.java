@@ -114,8 +114,8 @@ public final class TableReader implements Closeable {
         return decodeRaw(buf, 0, h);
     }
 
-    /** Verifies and decompresses the block of {@code h} held in {@code buf} from {@code pos} (with its trailer). */
-    private byte[] decodeRaw(final byte[] buf, final int pos, final BlockHandle h) throws IOException {
+    /** Verifies the checksum of the block of {@code h} held in {@code buf} from {@code pos}; returns its type. */
+    private Compression verify(final byte[] buf, final int pos, final BlockHandle h) throws IOException {
         final int size = (int) h.size();
         final CRC32C crc = new CRC32C();
         crc.update(buf, pos, size + 1);
@@ -126,6 +126,13 @@ public final class TableReader implements Closeable {
         if (type == null) {
             throw new CorruptionException(file.name(), h.offset() + size, "unknown compression " + buf[pos + size]);
         }
+        return type;
+    }
+
+    /** Verifies and decompresses the block of {@code h} held in {@code buf} from {@code pos} (with its trailer). */
+    private byte[] decodeRaw(final byte[] buf, final int pos, final BlockHandle h) throws IOException {
+        final int size = (int) h.size();
+        final Compression type = verify(buf, pos, h);
         if (type == Compression.NONE) {
             return Arrays.copyOfRange(buf, pos, pos + size);
         }
@@ -139,9 +146,34 @@ public final class TableReader implements Closeable {
     }
 
     /**
+     * As {@link #decodeRaw} but into {@code out[0]} (grown if needed, reused by a scan); returns the block length.
+     */
+    private int decodeInto(final byte[] buf, final int pos, final BlockHandle h, final byte[][] out)
+        throws IOException {
+        final int size = (int) h.size();
+        final Compression type = verify(buf, pos, h);
+        if (type == Compression.NONE) {
+            if (out[0] == null || out[0].length < size) {
+                out[0] = new byte[Math.max(size, 8192)];
+            }
+            System.arraycopy(buf, pos, out[0], 0, size);
+            return size;
+        }
+        try {
+            return type.decompressInto(buf, pos, size, out);
+        } catch (final CorruptionException e) {
+            throw e;
+        } catch (final IOException e) {
+            throw new CorruptionException(file.name(), h.offset(), e.getMessage());
+        }
+    }
+
+    /**
      * Readahead state of one sequential reader (an iterator): after {@value #READAHEAD_AFTER} consecutive blocks
      * missed the cache, block reads fetch {@value #READAHEAD_BYTES} bytes at once and later blocks are decoded from
-     * that buffer. Confined to its iterator's thread.
+     * that buffer. Blocks a scan reads this way are decoded into one buffer the iterator reuses and are not put in
+     * the block cache (scan resistance: a long scan neither allocates a block per block nor flushes the cache's hot
+     * blocks; the iterator's arrays are valid only until its next move anyway). Confined to its iterator's thread.
      */
     static final class Readahead {
         static final int READAHEAD_AFTER = 2;
@@ -151,6 +183,8 @@ public final class TableReader implements Closeable {
         private int length;
         private long lastEnd = -1;
         private int sequential;
+        /** The decoded block of a scan, reused from block to block. */
+        private final byte[][] block = new byte[1][];
     }
 
     /** Returns the data block at {@code h}, from the cache if present, else read (through {@code ra} if given). */
@@ -167,10 +201,25 @@ public final class TableReader implements Closeable {
         final long end = h.offset() + h.size() + 5;
         ra.sequential = h.offset() == ra.lastEnd ? ra.sequential + 1 : 0;
         ra.lastEnd = end;
+        if (ra.sequential >= Readahead.READAHEAD_AFTER) {
+            return scanBlock(h, end, ra);
+        }
         final byte[] raw;
         if (ra.buf != null && h.offset() >= ra.start && end <= ra.start + ra.length) {
             raw = decodeRaw(ra.buf, (int) (h.offset() - ra.start), h);
-        } else if (ra.sequential >= Readahead.READAHEAD_AFTER) {
+        } else {
+            raw = readRaw(h);
+        }
+        final Block b = new Block(raw, file.name(), h.offset());
+        if (cache != null && fillCache) {
+            cache.put(fileNumber, h.offset(), b);
+        }
+        return b;
+    }
+
+    /** A block of a sequential scan: through the readahead buffer, decoded into the reused block buffer. */
+    private Block scanBlock(final BlockHandle h, final long end, final Readahead ra) throws IOException {
+        if (ra.buf == null || h.offset() < ra.start || end > ra.start + ra.length) {
             final int want = (int) Math.max(end - h.offset(), Readahead.READAHEAD_BYTES);
             if (ra.buf == null || ra.buf.length < want) {
                 ra.buf = new byte[want];
@@ -180,15 +229,9 @@ public final class TableReader implements Closeable {
             if (ra.length < end - h.offset()) {
                 throw new CorruptionException(file.name(), h.offset(), "truncated block read");
             }
-            raw = decodeRaw(ra.buf, 0, h);
-        } else {
-            raw = readRaw(h);
         }
-        final Block b = new Block(raw, file.name(), h.offset());
-        if (cache != null && fillCache) {
-            cache.put(fileNumber, h.offset(), b);
-        }
-        return b;
+        final int length = decodeInto(ra.buf, (int) (h.offset() - ra.start), h, ra.block);
+        return new Block(ra.block[0], length, file.name(), h.offset());
     }
 
     private int readUpTo(final long pos, final byte[] out, final int len) throws IOException {

@@ -11,6 +11,7 @@ import org.tinykv.lsm.cache.TableCache;
 import org.tinykv.lsm.iterator.InternalIterator;
 import org.tinykv.lsm.iterator.LevelIterator;
 import org.tinykv.lsm.key.FragmentedTombstones;
+import org.tinykv.lsm.key.InternalKey;
 import org.tinykv.lsm.key.KeyComparator;
 import org.tinykv.lsm.key.Lookup;
 import org.tinykv.lsm.key.RangeTombstone;
@@ -123,7 +124,11 @@ public final class Version {
 
     /** Looks a key up in the tables of {@code cf}, newest level first, stopping at the first point entry. */
     public void get(final int cf, final Lookup lookup, final TableCache tables) throws IOException {
-        final long hash = BloomFilter.hash(lookup.userKey, 0, lookup.userKey.length);
+        get(cf, lookup, tables, BloomFilter.hash(lookup.userKey, 0, lookup.userKey.length));
+    }
+
+    /** As {@link #get(int, Lookup, TableCache)}, given the key's {@link BloomFilter#hash}. */
+    public void get(final int cf, final Lookup lookup, final TableCache tables, final long hash) throws IOException {
         final List<FileMetadata> l0 = files[cf][0];
         for (int i = 0, n = l0.size(); i < n; i++) {
             final FileMetadata f = l0.get(i);
@@ -190,14 +195,43 @@ public final class Version {
     /** Adds iterators over every table of {@code cf} to {@code out}. */
     public void addIterators(final int cf, final TableCache tables, final boolean fillCache,
                              final List<InternalIterator> out) {
-        for (final FileMetadata f : files[cf][0]) {
-            out.add(new LevelIterator(List.of(f), tables, fillCache));
+        for (final List<FileMetadata> run : disjointRuns(files[cf][0])) {
+            out.add(new LevelIterator(run, tables, fillCache));
         }
         for (int level = 1; level < NUM_LEVELS; level++) {
             if (!files[cf][level].isEmpty()) {
                 out.add(new LevelIterator(files[cf][level], tables, fillCache));
             }
         }
+    }
+
+    /**
+     * Splits level-0 files into as few runs as possible, each sorted by key with user-key ranges that do not
+     * touch, so that each run can be read by one concatenating {@link LevelIterator} (one merge child instead of
+     * one per file; files written in key order, as by a sequential load, make a single run).
+     */
+    static List<List<FileMetadata>> disjointRuns(final List<FileMetadata> l0) {
+        final List<FileMetadata> sorted = new ArrayList<>(l0);
+        sorted.sort((a, b) -> KeyComparator.INTERNAL.compare(a.smallest(), b.smallest()));
+        final List<List<FileMetadata>> runs = new ArrayList<>();
+        for (final FileMetadata f : sorted) {
+            List<FileMetadata> target = null;
+            for (final List<FileMetadata> run : runs) {
+                final byte[] last = run.get(run.size() - 1).largest();
+                final byte[] first = f.smallest();
+                if (KeyComparator.compareBytes(last, 0, last.length - InternalKey.TRAILER_BYTES,
+                    first, 0, first.length - InternalKey.TRAILER_BYTES) < 0) {
+                    target = run;
+                    break;
+                }
+            }
+            if (target == null) {
+                target = new ArrayList<>();
+                runs.add(target);
+            }
+            target.add(f);
+        }
+        return runs;
     }
 
     private static boolean hasRangeDeletes(final List<FileMetadata> level) {

@@ -36,6 +36,44 @@ class TableRoundTripTest {
         }
     }
 
+    /**
+     * A sequential scan reads its blocks through the readahead buffer into one reused block buffer and leaves the
+     * block cache alone (only the blocks read before the scan was detected are cached); every entry is still right.
+     */
+    @Test
+    void scansDoNotFillTheBlockCache() throws Exception {
+        final MemFileSystem fs = new MemFileSystem();
+        final Path p = Path.of("/s.sst");
+        final int n = 5000;
+        try (WritableFile f = fs.create(p)) {
+            final TableBuilder tb = new TableBuilder(f, new TableOptions(512, 16, 10, Compression.LZ4));
+            for (int i = 0; i < n; i++) {
+                final byte[] ik = InternalKey.encode(String.format("key%06d", i).getBytes(StandardCharsets.UTF_8),
+                    i + 1, ValueKind.PUT.code());
+                final byte[] v = ("value-" + i + "-" + "z".repeat(i % 50)).getBytes(StandardCharsets.UTF_8);
+                tb.add(ik, 0, ik.length, v, 0, v.length);
+            }
+            tb.finish();
+            f.sync();
+        }
+        final org.tinykv.lsm.cache.BlockCache cache = new org.tinykv.lsm.cache.BlockCache(16 << 20);
+        try (TableReader t = TableReader.open(fs.openRandomAccess(p), 7, cache, -1)) {
+            final InternalIterator it = t.iterator(true);
+            int i = 0;
+            for (it.seekToFirst(); it.valid(); it.next(), i++) {
+                final String key = new String(it.keyArray(), it.keyOffset(), it.keyLength() - 8,
+                    StandardCharsets.UTF_8);
+                assertEquals(String.format("key%06d", i), key);
+                assertEquals("value-" + i + "-" + "z".repeat(i % 50), new String(it.valueArray(), it.valueOffset(),
+                    it.valueLength(), StandardCharsets.UTF_8));
+            }
+            assertEquals(n, i);
+            assertTrue(cache.misses() > 100, "the table has many blocks");
+            assertTrue(cache.usedBytes() <= TableReader.Readahead.READAHEAD_AFTER * 1024L,
+                "only the blocks before readahead started are cached: " + cache.usedBytes());
+        }
+    }
+
     private void roundTrip(final Random rnd, final Compression compression) throws Exception {
         final MemFileSystem fs = new MemFileSystem();
         final Path p = Path.of("/t.sst");

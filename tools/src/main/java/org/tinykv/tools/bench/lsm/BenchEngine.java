@@ -54,6 +54,16 @@ interface BenchEngine extends AutoCloseable {
         /** The current value; requires {@link #valid()}. */
         byte[] value();
 
+        /**
+         * Reads the current entry the way a caller that keeps no copy of it does, through the engine's cheapest
+         * accessors: the key and the value are copied into buffers the cursor reuses (no allocation per entry).
+         * Returns key length + value length. Requires {@link #valid()}. The default falls back to {@link #key()}
+         * and {@link #value()}.
+         */
+        default int readEntry() {
+            return key().length + value().length;
+        }
+
         @Override
         void close();
     }

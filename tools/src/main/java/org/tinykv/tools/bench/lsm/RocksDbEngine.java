@@ -146,6 +146,8 @@ final class RocksDbEngine implements BenchEngine {
     /** A {@link Cursor} over a {@link RocksIterator}; status errors surface as {@link IOException}. */
     private static final class RocksCursor implements Cursor {
         private final RocksIterator it;
+        private byte[] keyBuf = new byte[64];
+        private byte[] valueBuf = new byte[256];
 
         RocksCursor(final RocksIterator it) {
             this.it = it;
@@ -182,6 +184,22 @@ final class RocksDbEngine implements BenchEngine {
         @Override
         public byte[] value() {
             return it.value();
+        }
+
+        /** Copies through {@link RocksIterator#key(byte[])} and {@link RocksIterator#value(byte[])}. */
+        @Override
+        public int readEntry() {
+            int k = it.key(keyBuf);
+            if (k > keyBuf.length) {
+                keyBuf = new byte[Math.max(k, 2 * keyBuf.length)];
+                k = it.key(keyBuf);
+            }
+            int v = it.value(valueBuf);
+            if (v > valueBuf.length) {
+                valueBuf = new byte[Math.max(v, 2 * valueBuf.length)];
+                v = it.value(valueBuf);
+            }
+            return k + v;
         }
 
         @Override

@@ -101,6 +101,8 @@ final class TinyKvEngine implements BenchEngine {
     /** A {@link Cursor} over a {@link DbIterator}. */
     private static final class TinyKvCursor implements Cursor {
         private final DbIterator it;
+        private byte[] keyBuf = new byte[64];
+        private byte[] valueBuf = new byte[256];
 
         TinyKvCursor(final DbIterator it) {
             this.it = it;
@@ -134,6 +136,20 @@ final class TinyKvEngine implements BenchEngine {
         @Override
         public byte[] value() {
             return it.value();
+        }
+
+        /** Copies through {@link DbIterator#copyKeyTo} and {@link DbIterator#copyValueTo} into reused buffers. */
+        @Override
+        public int readEntry() {
+            final int k = it.keyLength();
+            if (k > keyBuf.length) {
+                keyBuf = new byte[Math.max(k, 2 * keyBuf.length)];
+            }
+            final int v = it.valueLength();
+            if (v > valueBuf.length) {
+                valueBuf = new byte[Math.max(v, 2 * valueBuf.length)];
+            }
+            return it.copyKeyTo(keyBuf, 0) + it.copyValueTo(valueBuf, 0);
         }
 
         @Override

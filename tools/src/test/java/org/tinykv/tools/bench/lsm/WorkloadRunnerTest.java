@@ -70,6 +70,7 @@ final class WorkloadRunnerTest {
         assertEquals(NUM, engine.cursors.get(), "one iterator per seek");
         final WorkloadResult scan = runner.run(Workload.READSEQ, engine);
         assertEquals(NUM, scan.ops());
+        assertEquals(NUM + 2, engine.cursors.get(), "readseq: one warm-up scan, then the timed one");
         assertEquals("batch" + WorkloadRunner.READSEQ_BATCH, scan.latencyNote());
     }
 
