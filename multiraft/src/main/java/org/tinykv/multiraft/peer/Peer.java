@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tinykv.lsm.WriteBatch;
 import org.tinykv.multiraft.operation.compactlog.CompactLog;
 import org.tinykv.multiraft.operation.confchange.ChangePeer;
@@ -64,6 +66,7 @@ import org.tinykv.raft.Status;
  * <p>Thread-safety: confined to one thread at a time.
  */
 public final class Peer {
+    private static final Logger LOG = LoggerFactory.getLogger(Peer.class);
     private final long storeId;
     private final long regionId;
     private final org.tinykv.proto.metapb.Peer meta;
@@ -624,6 +627,10 @@ public final class Peer {
 
     private void onRoleChange(final long lead, final StateRole newRole) {
         final boolean wasLeader = role == StateRole.LEADER;
+        if (newRole != role || lead != leaderId) {
+            LOG.info("event=role_change region={} peer={} role={} leader={} term={}", regionId, meta.getId(), newRole,
+                    lead, raft.status().hardState().getTerm());
+        }
         leaderId = lead;
         role = newRole;
         if (!wasLeader && newRole == StateRole.LEADER) {

@@ -194,8 +194,9 @@ final class StoreConnection {
         }
         backoffNanos = backoffNanos == 0 ? minBackoffNanos : Math.min(maxBackoffNanos, backoffNanos * 2);
         retryAtNanos = now + backoffNanos;
-        LOG.info("event=raft_stream_broken store={} status=\"{}\" retry_in_ms={}", storeId, status,
-                backoffNanos / 1_000_000);
+        LOG.info("event=raft_stream_broken store={} code={} reason=\"{}\" retry_in_ms={}", storeId,
+                status.getCode(), status.getDescription() != null ? status.getDescription()
+                        : String.valueOf(status.getCause()), backoffNanos / 1_000_000);
     }
 
     private void dropQueue(final AtomicLong counter) {

@@ -115,6 +115,28 @@ final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** The first of {@code n} consecutive ports nothing listens on right now (for the playground's numbering). */
+    static int freePorts(final int n) throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            final int base = freePort();
+            if (base + n > 65535) {
+                continue;
+            }
+            boolean free = true;
+            for (int i = 1; i < n && free; i++) {
+                try (ServerSocket s = new ServerSocket(base + i, 1, InetAddress.getLoopbackAddress())) {
+                    free = s.getLocalPort() == base + i;
+                } catch (IOException taken) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IOException("no " + n + " consecutive free ports found");
+    }
+
     /** A port nothing listens on right now (a tiny race with other processes is accepted in tests). */
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
