@@ -8,7 +8,9 @@ import org.tinykv.proto.metapb.StoreState;
 /**
  * Store addresses from the scheduler (TinyKV's resolver.go): {@link StoreLookup#getStore} (for example
  * {@code GrpcSchedulerClient::getStore}) on a miss, cached until {@link #invalidate}. A tombstone store or one
- * without address is refused with an {@link IOException} and not cached.
+ * without address is refused with an {@link IOException} and not cached. An invalidated address is asked for again,
+ * but kept as a fallback: while the scheduler cannot be reached, the last known address is used, so stores keep
+ * talking to each other (a store restarted on the same address rejoins its regions) when the scheduler is down.
  *
  * <p>Thread-safety: safe; concurrent misses of one store may both ask the scheduler.
  */
@@ -23,6 +25,7 @@ public final class CachingStoreResolver implements StoreAddressResolver {
 
     private final StoreLookup lookup;
     private final ConcurrentHashMap<Long, String> cache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, String> lastKnown = new ConcurrentHashMap<>();
 
     /** A resolver asking {@code lookup}. */
     public CachingStoreResolver(final StoreLookup lookup) {
@@ -35,17 +38,28 @@ public final class CachingStoreResolver implements StoreAddressResolver {
         if (cached != null) {
             return cached;
         }
-        final Store s = lookup.getStore(storeId);
+        final Store s;
+        try {
+            s = lookup.getStore(storeId);
+        } catch (final IOException unreachable) {
+            final String fallback = lastKnown.get(storeId);
+            if (fallback == null) {
+                throw unreachable;
+            }
+            return fallback;
+        }
         if (s == null) {
             throw new IOException("store " + storeId + " is unknown to the scheduler");
         }
         if (s.getState() == StoreState.Tombstone) {
+            lastKnown.remove(storeId);
             throw new IOException("store " + storeId + " is a tombstone");
         }
         if (s.getAddress().isEmpty()) {
             throw new IOException("store " + storeId + " has no address");
         }
         cache.put(storeId, s.getAddress());
+        lastKnown.put(storeId, s.getAddress());
         return s.getAddress();
     }
 

@@ -15,14 +15,31 @@ import org.tinykv.proto.metapb.StoreState;
 class CachingStoreResolverTest {
     private final Map<Long, Store> stores = new HashMap<>();
     private int lookups;
+    private boolean schedulerDown;
     private final CachingStoreResolver r = new CachingStoreResolver(id -> {
         lookups++;
+        if (schedulerDown) {
+            throw new IOException("scheduler unreachable");
+        }
         final Store s = stores.get(id);
         if (s == null) {
             throw new IOException("invalid store ID " + id + ", not found");
         }
         return s;
     });
+
+    @Test
+    void schedulerDownFallsBackToTheLastKnownAddress() throws IOException {
+        stores.put(1L, Store.newBuilder().setId(1).setAddress("127.0.0.1:1001").build());
+        assertEquals("127.0.0.1:1001", r.resolve(1));
+        r.invalidate(1);
+        schedulerDown = true;
+        assertEquals("127.0.0.1:1001", r.resolve(1), "the last known address while the scheduler is down");
+        assertThrows(IOException.class, () -> r.resolve(2), "a store never resolved has no fallback");
+        schedulerDown = false;
+        stores.put(1L, Store.newBuilder().setId(1).setAddress("127.0.0.1:2002").build());
+        assertEquals("127.0.0.1:2002", r.resolve(1), "asked again once the scheduler answers");
+    }
 
     @Test
     void cachesUntilInvalidated() throws IOException {

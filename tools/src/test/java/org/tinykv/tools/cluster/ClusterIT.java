@@ -83,6 +83,64 @@ class ClusterIT {
         }
     }
 
+    @Test
+    void smallRegionsSplitAndTheClientFollows() throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(dir, 3, 8 << 10);
+             ClusterClient client = ClusterClient.connect(cluster.schedulerAddress(), ClusterClientOptions.defaults())) {
+            await("the first region has three replicas", 60, () -> replicas(cluster) == 3);
+            final String pad = "x".repeat(100);
+            for (int i = 0; i < 1000; i++) {
+                put(client, String.format("key%05d", i), pad + i);
+            }
+            await("the region split", 60, () -> cluster.scheduler().cluster().regionCount() >= 3);
+            for (int i = 0; i < 1000; i += 7) {
+                assertEquals(pad + i, get(client, String.format("key%05d", i)));
+            }
+            final RawScanResponse all = client.rawScan(ByteString.copyFromUtf8("key"), 1000, CF);
+            assertEquals(1000, all.getKvsCount(), "a scan crosses every region");
+            for (int i = 0; i < 1000; i++) {
+                assertEquals(String.format("key%05d", i), all.getKvs(i).getKey().toStringUtf8());
+            }
+            System.out.println("ClusterIT: " + cluster.scheduler().cluster().regionCount() + " regions after splits");
+        }
+    }
+
+    @Test
+    void joinedStoreRestartsWhileTheSchedulerIsDown() throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(dir, 3);
+             ClusterClient client = ClusterClient.connect(cluster.schedulerAddress(), ClusterClientOptions.defaults())) {
+            await("the first region has three replicas", 60, () -> replicas(cluster) == 3);
+            put(client, "before", "1");
+            final int follower = leaderStoreByStatus(cluster) == 1 ? 2 : 1;
+            cluster.stopScheduler();
+            cluster.stopStore(follower);
+            cluster.startStore(follower); // from its own disk: no scheduler to ask
+            final long applied = appliedIndex(cluster, leaderStoreByStatus(cluster));
+            await("the restarted store rejoined its region without the scheduler", 30,
+                () -> appliedEverywhere(cluster, applied));
+            assertTrue(http(cluster, follower, "/status").contains("\"registered\":false"));
+            cluster.startScheduler();
+            await("the store registered once the scheduler is back", 30, () -> {
+                try {
+                    return http(cluster, follower, "/status").contains("\"registered\":true");
+                } catch (IOException | InterruptedException e) {
+                    return false;
+                }
+            });
+            assertEquals("1", get(client, "before"));
+        }
+    }
+
+    /** The store (1..3) whose /status shows it leading the region (works without the scheduler). */
+    private static int leaderStoreByStatus(final LocalCluster cluster) throws IOException, InterruptedException {
+        for (int i = 1; i <= 3; i++) {
+            if (cluster.store(i) != null && http(cluster, i, "/status").contains("\"is_leader\":true")) {
+                return i;
+            }
+        }
+        throw new AssertionError("no store leads");
+    }
+
     private static void put(final ClusterClient client, final String key, final String value) {
         final RawPutResponse r = client.rawPut(ByteString.copyFromUtf8(key), ByteString.copyFromUtf8(value), CF);
         assertFalse(r.hasRegionError(), r.toString());

@@ -25,26 +25,27 @@ import org.tinykv.wal.fs.OsFileSystem;
  */
 final class LocalCluster implements AutoCloseable {
     private final Path root;
-    private final SchedulerServer scheduler;
     private final int schedulerPort;
+    private final long splitSize;
+    private SchedulerServer scheduler;
     private final Map<Integer, Integer> ports = new HashMap<>();
     private final Map<Integer, TinyKvServer> stores = new HashMap<>();
 
-    private LocalCluster(final Path root, final SchedulerServer scheduler, final int schedulerPort) {
+    private LocalCluster(final Path root, final int schedulerPort, final long splitSize) {
         this.root = root;
-        this.scheduler = scheduler;
         this.schedulerPort = schedulerPort;
+        this.splitSize = splitSize;
     }
 
-    /** Starts the scheduler and {@code n} stores (numbered 1..n) under {@code root}. */
+    /** Starts the scheduler and {@code n} stores (numbered 1..n) under {@code root}, with 144 MiB regions. */
     static LocalCluster start(final Path root, final int n) throws IOException {
-        final int port = freePort();
-        final SchedulerConfig d = SchedulerConfig.defaults(root.resolve("scheduler"));
-        final SchedulerConfig cfg = new SchedulerConfig("it", d.dataDir(), "http://127.0.0.1:" + port, null, "info",
-            d.tsoWindowMillis(), d.idBatch(), d.schedule());
-        final SchedulerServer s = SchedulerServer.start(cfg, new OsFileSystem(), LsmMetaStore::open,
-            Clock.systemUTC(), new SecureRandom());
-        final LocalCluster c = new LocalCluster(root, s, port);
+        return start(root, n, RaftStoreOptions.defaults().regionSplitSize());
+    }
+
+    /** Starts the scheduler and {@code n} stores whose regions split above {@code splitSize} bytes. */
+    static LocalCluster start(final Path root, final int n, final long splitSize) throws IOException {
+        final LocalCluster c = new LocalCluster(root, freePort(), splitSize);
+        c.startScheduler();
         try {
             for (int i = 1; i <= n; i++) {
                 c.ports.put(i, freePort());
@@ -67,6 +68,21 @@ final class LocalCluster implements AutoCloseable {
         return scheduler;
     }
 
+    /** Starts the scheduler on its dir and port (again, after {@link #stopScheduler}). */
+    void startScheduler() throws IOException {
+        final SchedulerConfig d = SchedulerConfig.defaults(root.resolve("scheduler"));
+        final SchedulerConfig cfg = new SchedulerConfig("it", d.dataDir(), "http://" + schedulerAddress(), null,
+            "info", d.tsoWindowMillis(), d.idBatch(), d.schedule());
+        scheduler = SchedulerServer.start(cfg, new OsFileSystem(), LsmMetaStore::open, Clock.systemUTC(),
+            new SecureRandom());
+    }
+
+    /** Stops the scheduler. */
+    void stopScheduler() {
+        scheduler.close();
+        scheduler = null;
+    }
+
     /** Store {@code i}'s server, or null while it is stopped. */
     TinyKvServer store(final int i) {
         return stores.get(i);
@@ -80,7 +96,7 @@ final class LocalCluster implements AutoCloseable {
     /** Starts store {@code i} on its dir and port. */
     void startStore(final int i) throws IOException {
         final RaftStoreOptions d = RaftStoreOptions.defaults();
-        final RaftStoreOptions fast = new RaftStoreOptions(50, 1, 1, d.regionSplitSize(), d.raftLogGcCountLimit(),
+        final RaftStoreOptions fast = new RaftStoreOptions(50, 1, 1, splitSize, d.raftLogGcCountLimit(),
             d.raftLogGcSizeLimit(), d.snapshotSendBytesPerSecond(), 500, 20, Duration.ofSeconds(3),
             d.schedulerJoinTimeout());
         final ServerConfig cfg = ServerConfig.builder().path(root.resolve("store" + i))
@@ -109,7 +125,9 @@ final class LocalCluster implements AutoCloseable {
             }
         }
         stores.clear();
-        scheduler.close();
+        if (scheduler != null) {
+            scheduler.close();
+        }
         if (first != null) {
             throw first;
         }
