@@ -53,8 +53,7 @@ final class GcRunner {
     }
 
     private int collect(Context ctx, List<byte[]> keys, long safePoint) {
-        try (EngineSnapshot snap = engine.snapshot(ctx)) {
-            MvccReader reader = new MvccReader(snap);
+        try (EngineSnapshot snap = engine.snapshot(ctx); MvccReader reader = new MvccReader(snap)) {
             MvccTxn txn = new MvccTxn(0);
             int n = 0;
             for (byte[] key : keys) {

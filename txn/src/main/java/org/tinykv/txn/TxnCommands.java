@@ -1,6 +1,7 @@
 package org.tinykv.txn;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,11 +71,11 @@ public final class TxnCommands implements TxnApi {
     @Override
     public GetResponse get(GetRequest req) {
         GetResponse.Builder resp = GetResponse.newBuilder();
-        try (EngineSnapshot snap = engine.snapshot(req.getContext())) {
+        try (EngineSnapshot snap = engine.snapshot(req.getContext()); MvccReader reader = new MvccReader(snap)) {
             byte[] key = req.getKey().toByteArray();
-            ReadResult r = PointGetter.get(new MvccReader(snap), key, req.getVersion());
+            ReadResult r = PointGetter.get(reader, key, req.getVersion());
             if (r instanceof ReadResult.Found f) {
-                resp.setValue(ByteString.copyFrom(f.value()));
+                resp.setValue(UnsafeByteOperations.unsafeWrap(f.value()));
             } else if (r instanceof ReadResult.Locked l) {
                 resp.setError(KeyErrors.locked(l.key(), l.lock()));
             } else {
@@ -93,9 +94,8 @@ public final class TxnCommands implements TxnApi {
     public ScanResponse scan(ScanRequest req) {
         ScanResponse.Builder resp = ScanResponse.newBuilder();
         int limit = (int) Math.min(Integer.MAX_VALUE, Integer.toUnsignedLong(req.getLimit()));
-        try (EngineSnapshot snap = engine.snapshot(req.getContext())) {
-            for (Scanner.Item item : Scanner.scan(new MvccReader(snap), req.getStartKey().toByteArray(), limit,
-                    req.getVersion())) {
+        try (EngineSnapshot snap = engine.snapshot(req.getContext()); MvccReader reader = new MvccReader(snap)) {
+            for (Scanner.Item item : Scanner.scan(reader, req.getStartKey().toByteArray(), limit, req.getVersion())) {
                 KvPair.Builder pair = KvPair.newBuilder().setKey(ByteString.copyFrom(item.key()));
                 if (item.result() instanceof ReadResult.Found f) {
                     pair.setValue(ByteString.copyFrom(f.value()));
@@ -120,26 +120,32 @@ public final class TxnCommands implements TxnApi {
         if (bad != null) {
             return PrewriteResponse.newBuilder().addErrors(KeyErrors.abort(bad)).build();
         }
-        List<byte[]> keys = new ArrayList<>();
-        for (Mutation m : req.getMutationsList()) {
+        List<Mutation> mutations = req.getMutationsList();
+        List<byte[]> keys = new ArrayList<>(mutations.size());
+        for (Mutation m : mutations) {
             keys.add(m.getKey().toByteArray());
         }
         byte[] primary = req.getPrimaryLock().toByteArray();
         try {
             return latched(keys, () -> {
-                try (EngineSnapshot snap = engine.snapshot(req.getContext())) {
-                    MvccReader reader = new MvccReader(snap);
+                try (EngineSnapshot snap = engine.snapshot(req.getContext());
+                     MvccReader reader = new MvccReader(snap)) {
                     MvccTxn txn = new MvccTxn(req.getStartVersion());
-                    PrewriteResponse.Builder resp = PrewriteResponse.newBuilder();
-                    for (Mutation m : req.getMutationsList()) {
-                        Prewrite.apply(txn, reader, lockKind(m), m.getKey().toByteArray(),
-                                m.getValue().toByteArray(), primary, req.getLockTtl())
-                                .ifPresent(f -> resp.addErrors(KeyErrors.of(f)));
+                    List<KeyError> errors = null;
+                    for (int i = 0; i < mutations.size(); i++) {
+                        Mutation m = mutations.get(i);
+                        Optional<KeyFailure> f = Prewrite.apply(txn, reader, lockKind(m), keys.get(i),
+                                m.getValue().toByteArray(), primary, req.getLockTtl());
+                        if (f.isPresent()) {
+                            errors = errors == null ? new ArrayList<>() : errors;
+                            errors.add(KeyErrors.of(f.get()));
+                        }
                     }
-                    if (resp.getErrorsCount() == 0) {
-                        engine.write(req.getContext(), txn.modifies());
+                    if (errors != null) {
+                        return PrewriteResponse.newBuilder().addAllErrors(errors).build();
                     }
-                    return resp.build();
+                    engine.write(req.getContext(), txn.modifies());
+                    return PrewriteResponse.getDefaultInstance();
                 }
             });
         } catch (RegionErrorException e) {
@@ -187,9 +193,10 @@ public final class TxnCommands implements TxnApi {
         byte[] primary = req.getPrimaryKey().toByteArray();
         try {
             return latched(List.of(primary), () -> {
-                try (EngineSnapshot snap = engine.snapshot(req.getContext())) {
+                try (EngineSnapshot snap = engine.snapshot(req.getContext());
+                     MvccReader reader = new MvccReader(snap)) {
                     MvccTxn txn = new MvccTxn(req.getLockTs());
-                    TxnStatus st = CheckTxnStatus.apply(txn, new MvccReader(snap), primary, req.getCurrentTs());
+                    TxnStatus st = CheckTxnStatus.apply(txn, reader, primary, req.getCurrentTs());
                     engine.write(req.getContext(), txn.modifies());
                     return CheckTxnStatusResponse.newBuilder().setLockTtl(st.lockTtl())
                             .setCommitVersion(st.commitTs()).setAction(action(st.action())).build();
@@ -216,8 +223,8 @@ public final class TxnCommands implements TxnApi {
         }
         try {
             List<byte[]> keys = new ArrayList<>();
-            try (EngineSnapshot snap = engine.snapshot(req.getContext())) {
-                new MvccReader(snap).scanLocks(start).forEach(kl -> keys.add(kl.key()));
+            try (EngineSnapshot snap = engine.snapshot(req.getContext()); MvccReader reader = new MvccReader(snap)) {
+                reader.scanLocks(start).forEach(kl -> keys.add(kl.key()));
             }
             KeyError err = runPerKey(req.getContext(), start, keys,
                     (txn, reader, key) -> ResolveLock.apply(txn, reader, key, commitTs));
@@ -254,8 +261,7 @@ public final class TxnCommands implements TxnApi {
         }
         try {
             return latched(keys, () -> {
-                try (EngineSnapshot snap = engine.snapshot(ctx)) {
-                    MvccReader reader = new MvccReader(snap);
+                try (EngineSnapshot snap = engine.snapshot(ctx); MvccReader reader = new MvccReader(snap)) {
                     MvccTxn txn = new MvccTxn(startTs);
                     for (byte[] key : keys) {
                         Optional<KeyFailure> f = action.apply(txn, reader, key);
@@ -348,6 +354,9 @@ public final class TxnCommands implements TxnApi {
     }
 
     private static List<byte[]> distinct(List<ByteString> keys) {
+        if (keys.size() == 1) {
+            return List.of(keys.get(0).toByteArray());
+        }
         Map<ByteString, byte[]> seen = new LinkedHashMap<>();
         for (ByteString k : keys) {
             seen.putIfAbsent(k, k.toByteArray());

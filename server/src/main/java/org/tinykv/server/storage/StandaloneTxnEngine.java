@@ -92,6 +92,9 @@ public final class StandaloneTxnEngine implements Engine {
 
         @Override
         public EngineIterator iterator(final TxnCf cf, final byte[] lower, final byte[] upper) {
+            if (lower == null && upper == null) {
+                return new LsmIterator(db.newIterator(readOptions, cf(cf)));
+            }
             final ReadOptions.Builder options = ReadOptions.builder().snapshot(snapshot);
             if (lower != null) {
                 options.lowerBound(lower);

@@ -54,7 +54,7 @@ public final class Latches {
      * @throws InterruptedException if interrupted while waiting; nothing is held then
      */
     public Guard acquire(Collection<byte[]> keys) throws InterruptedException {
-        int[] idx = keys.stream().mapToInt(this::slotOf).sorted().distinct().toArray();
+        int[] idx = slotsOf(keys);
         Object ticket = new Object();
         int held = 0;
         try {
@@ -69,6 +69,26 @@ public final class Latches {
             throw e;
         }
         return new Guard(idx, ticket);
+    }
+
+    /** The distinct slots of {@code keys}, ascending (no streams: this runs once per write command). */
+    private int[] slotsOf(Collection<byte[]> keys) {
+        int[] idx = new int[keys.size()];
+        int n = 0;
+        for (byte[] key : keys) {
+            idx[n++] = slotOf(key);
+        }
+        if (n <= 1) {
+            return idx;
+        }
+        Arrays.sort(idx);
+        int distinct = 1;
+        for (int i = 1; i < n; i++) {
+            if (idx[i] != idx[distinct - 1]) {
+                idx[distinct++] = idx[i];
+            }
+        }
+        return distinct == n ? idx : Arrays.copyOf(idx, distinct);
     }
 
     /** Holds acquired slots until {@link #close()}. */
@@ -106,6 +126,9 @@ public final class Latches {
 
         synchronized void acquire(Object ticket) throws InterruptedException {
             queue.addLast(ticket);
+            if (queue.size() == 1) {
+                return;
+            }
             try {
                 while (queue.peekFirst() != ticket) {
                     wait();
@@ -125,7 +148,9 @@ public final class Latches {
                 throw new IllegalStateException("latch released by a non-owner");
             }
             queue.pollFirst();
-            notifyAll();
+            if (!queue.isEmpty()) {
+                notifyAll();
+            }
         }
     }
 }

@@ -16,10 +16,15 @@ import org.tinykv.txn.types.WriteKind;
 
 /**
  * Reads locks, write records and values of user keys from one {@link EngineSnapshot}. Does not own the
- * snapshot. Confined to one thread. Malformed stored bytes raise {@link MvccDecodeException}.
+ * snapshot, but owns one write-CF iterator that every write lookup reuses (a command that checks many keys pays for
+ * one engine iterator, not one per key); {@link #close()} releases it and must be called before the snapshot is
+ * closed. Confined to one thread. Malformed stored bytes raise {@link MvccDecodeException}.
  */
-public final class MvccReader {
+public final class MvccReader implements AutoCloseable {
     private final EngineSnapshot snapshot;
+    private EngineIterator writes;
+    private byte[] lastKey;
+    private byte[] lastEncoded;
 
     /** A reader over {@code snapshot}. */
     public MvccReader(EngineSnapshot snapshot) {
@@ -31,19 +36,47 @@ public final class MvccReader {
         return snapshot;
     }
 
+    /** Releases the reader's iterator; the reader must not be used afterwards. Idempotent. */
+    @Override
+    public void close() {
+        if (writes != null) {
+            writes.close();
+            writes = null;
+        }
+    }
+
+    /**
+     * {@code EncodeBytes(key)}: the lock CF key and the version prefix in the write CF. Commands look the same key
+     * up several times in a row, so the last encoding is remembered (keys are never modified by callers).
+     */
+    private byte[] encoded(byte[] key) {
+        if (key != lastKey) {
+            lastEncoded = MemComparable.encodeBytes(key);
+            lastKey = key;
+        }
+        return lastEncoded;
+    }
+
+    /** The shared write-CF iterator, positioned at the first write key {@code >=} the version of {@code ts}. */
+    private EngineIterator seekVersion(byte[] prefix, long ts) {
+        if (writes == null) {
+            writes = snapshot.iterator(TxnCf.WRITE, null, null);
+        }
+        writes.seek(MvccKey.withTs(prefix, ts));
+        return writes;
+    }
+
     /** The lock on {@code key}, or {@code null}. */
     public Lock getLock(byte[] key) {
-        byte[] v = snapshot.get(TxnCf.LOCK, MvccKey.lockKey(key));
+        byte[] v = snapshot.get(TxnCf.LOCK, encoded(key));
         return v == null ? null : Lock.fromBytes(v);
     }
 
     /** The newest write of {@code key} keyed at or below {@code ts}, or {@code null}. */
     public WriteEntry seekWrite(byte[] key, long ts) {
-        byte[] prefix = MemComparable.encodeBytes(key);
-        try (EngineIterator it = snapshot.iterator(TxnCf.WRITE, prefix, null)) {
-            it.seek(MvccKey.encode(key, ts));
-            return it.valid() && isVersionOf(it.key(), prefix) ? entry(it) : null;
-        }
+        byte[] prefix = encoded(key);
+        EngineIterator it = seekVersion(prefix, ts);
+        return it.valid() && isVersionOf(it.key(), prefix) ? entry(it) : null;
     }
 
     /** The newest write of {@code key}, or {@code null}. */
@@ -56,16 +89,15 @@ public final class MvccReader {
      * {@code null} if it has none.
      */
     public WriteEntry currentWrite(byte[] key, long startTs) {
-        byte[] prefix = MemComparable.encodeBytes(key);
-        try (EngineIterator it = snapshot.iterator(TxnCf.WRITE, prefix, null)) {
-            for (it.seek(prefix); it.valid() && isVersionOf(it.key(), prefix); it.next()) {
-                WriteEntry e = entry(it);
-                if (TimeStamp.compare(e.commitTs(), startTs) < 0) {
-                    return null;
-                }
-                if (e.write().startTs() == startTs) {
-                    return e;
-                }
+        byte[] prefix = encoded(key);
+        for (EngineIterator it = seekVersion(prefix, TimeStamp.MAX); it.valid() && isVersionOf(it.key(), prefix);
+                it.next()) {
+            WriteEntry e = entry(it);
+            if (TimeStamp.compare(e.commitTs(), startTs) < 0) {
+                return null;
+            }
+            if (e.write().startTs() == startTs) {
+                return e;
             }
         }
         return null;
@@ -73,12 +105,11 @@ public final class MvccReader {
 
     /** Every write of {@code key}, newest first. */
     public List<WriteEntry> allWrites(byte[] key) {
-        byte[] prefix = MemComparable.encodeBytes(key);
+        byte[] prefix = encoded(key);
         List<WriteEntry> out = new ArrayList<>();
-        try (EngineIterator it = snapshot.iterator(TxnCf.WRITE, prefix, null)) {
-            for (it.seek(prefix); it.valid() && isVersionOf(it.key(), prefix); it.next()) {
-                out.add(entry(it));
-            }
+        for (EngineIterator it = seekVersion(prefix, TimeStamp.MAX); it.valid() && isVersionOf(it.key(), prefix);
+                it.next()) {
+            out.add(entry(it));
         }
         return out;
     }
@@ -88,21 +119,19 @@ public final class MvccReader {
      * (rollback and lock records are skipped). {@code null} if deleted or never written. Ignores locks.
      */
     public byte[] getValue(byte[] key, long ts) {
-        byte[] prefix = MemComparable.encodeBytes(key);
-        try (EngineIterator it = snapshot.iterator(TxnCf.WRITE, prefix, null)) {
-            for (it.seek(MvccKey.encode(key, ts)); it.valid() && isVersionOf(it.key(), prefix); it.next()) {
-                Write w = Write.fromBytes(it.value());
-                if (w.kind() == WriteKind.PUT) {
-                    byte[] v = snapshot.get(TxnCf.DEFAULT, MvccKey.encode(key, w.startTs()));
-                    if (v == null) {
-                        throw new MvccDecodeException("value missing in default CF for key "
-                                + Arrays.toString(key) + " at start ts " + TimeStamp.toString(w.startTs()));
-                    }
-                    return v;
+        byte[] prefix = encoded(key);
+        for (EngineIterator it = seekVersion(prefix, ts); it.valid() && isVersionOf(it.key(), prefix); it.next()) {
+            Write w = Write.fromBytes(it.value());
+            if (w.kind() == WriteKind.PUT) {
+                byte[] v = snapshot.get(TxnCf.DEFAULT, MvccKey.withTs(prefix, w.startTs()));
+                if (v == null) {
+                    throw new MvccDecodeException("value missing in default CF for key "
+                            + Arrays.toString(key) + " at start ts " + TimeStamp.toString(w.startTs()));
                 }
-                if (w.kind() == WriteKind.DELETE) {
-                    return null;
-                }
+                return v;
+            }
+            if (w.kind() == WriteKind.DELETE) {
+                return null;
             }
         }
         return null;

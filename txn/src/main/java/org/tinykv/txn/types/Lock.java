@@ -1,6 +1,5 @@
 package org.tinykv.txn.types;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -29,19 +28,23 @@ public record Lock(byte[] primary, long startTs, long ttl, LockKind kind) {
 
     /** The encoded form. */
     public byte[] toBytes() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(primary.length + 24);
-        out.write(kind.code());
         int len = primary.length;
+        int varint = 1;
+        for (int v = len >>> 7; v != 0; v >>>= 7) {
+            varint++;
+        }
+        byte[] out = new byte[1 + varint + len + FIXED_TAIL];
+        int pos = 0;
+        out[pos++] = (byte) kind.code();
         while ((len & ~0x7F) != 0) {
-            out.write((len & 0x7F) | 0x80);
+            out[pos++] = (byte) ((len & 0x7F) | 0x80);
             len >>>= 7;
         }
-        out.write(len);
-        out.write(primary, 0, primary.length);
-        ByteBuffer tail = ByteBuffer.allocate(FIXED_TAIL).order(ByteOrder.BIG_ENDIAN);
-        tail.putLong(startTs).putLong(ttl);
-        out.write(tail.array(), 0, FIXED_TAIL);
-        return out.toByteArray();
+        out[pos++] = (byte) len;
+        System.arraycopy(primary, 0, out, pos, primary.length);
+        pos += primary.length;
+        ByteBuffer.wrap(out, pos, FIXED_TAIL).order(ByteOrder.BIG_ENDIAN).putLong(startTs).putLong(ttl);
+        return out;
     }
 
     /** Decodes a lock value, or throws {@link MvccDecodeException} naming the problem. */

@@ -2,6 +2,7 @@ package org.tinykv.txn.types;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Keys of the three column families. In {@code default} and {@code write} a key is
@@ -23,8 +24,26 @@ public final class MvccKey {
         int encLen = MemComparable.encodedLength(userKey.length);
         byte[] out = new byte[encLen + TS_LENGTH];
         MemComparable.encodeInto(userKey, out, 0);
-        ByteBuffer.wrap(out, encLen, TS_LENGTH).order(ByteOrder.BIG_ENDIAN).putLong(~ts);
+        putTs(out, encLen, ts);
         return out;
+    }
+
+    /**
+     * The default/write CF key at {@code ts} of the user key whose {@code EncodeBytes} form is {@code encodedKey}
+     * (as {@link #lockKey} returns it): {@code encode(userKey, ts)} without encoding the user key again.
+     */
+    public static byte[] withTs(byte[] encodedKey, long ts) {
+        byte[] out = Arrays.copyOf(encodedKey, encodedKey.length + TS_LENGTH);
+        putTs(out, encodedKey.length, ts);
+        return out;
+    }
+
+    private static void putTs(byte[] out, int at, long ts) {
+        long v = ~ts;
+        for (int i = TS_LENGTH - 1; i >= 0; i--) {
+            out[at + i] = (byte) v;
+            v >>>= 8;
+        }
     }
 
     /** The lock CF key of {@code userKey}; also the key's position in encoded (region) key space. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -113,6 +114,24 @@ class LatchesTest {
             t.join();
         }
         assertEquals(List.of(0, 1, 2, 3, 4), order);
+    }
+
+    @Test
+    void slotsAreDistinctAndAscendingWhateverTheKeyOrder() throws Exception {
+        Latches latches = new Latches(8);
+        List<byte[]> keys = new ArrayList<>();
+        for (int i = 40; i > 0; i--) {
+            keys.add(key(i));
+            keys.add(key(i)); // duplicates share a slot
+        }
+        try (Latches.Guard g = latches.acquire(keys)) {
+            int[] held = g.slots();
+            int[] expected = keys.stream().mapToInt(latches::slotOf).sorted().distinct().toArray();
+            assertEquals(Arrays.toString(expected), Arrays.toString(held));
+        }
+        try (Latches.Guard g = latches.acquire(List.of())) {
+            assertEquals(0, g.slots().length);
+        }
     }
 
     @Test

@@ -83,6 +83,7 @@ class RecordsTest {
             assertArrayEquals(a, MvccKey.decodeUserKey(ka), seedMsg);
             assertEquals(ta, MvccKey.decodeTs(ka), seedMsg);
             assertArrayEquals(MvccKey.lockKey(a), MvccKey.encodedUserKey(ka), seedMsg);
+            assertArrayEquals(ka, MvccKey.withTs(MvccKey.lockKey(a), ta), seedMsg);
             // a region boundary EncodeBytes(b) splits mvcc keys exactly by user key
             assertEquals(Arrays.compareUnsigned(a, b) >= 0,
                     Arrays.compareUnsigned(ka, MvccKey.lockKey(b)) >= 0, seedMsg);
