@@ -5,10 +5,10 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.tinykv.lsm.Cf;
-import org.tinykv.lsm.DbIterator;
 import org.tinykv.multiraft.peer.RegionSnapshot;
 import org.tinykv.proto.kvrpcpb.Context;
 import org.tinykv.proto.raft_cmdpb.Request;
+import org.tinykv.server.storage.DbEngineIterator;
 import org.tinykv.txn.engine.Engine;
 import org.tinykv.txn.engine.EngineIterator;
 import org.tinykv.txn.engine.EngineSnapshot;
@@ -91,51 +91,12 @@ public final class RaftTxnEngine implements Engine {
 
         @Override
         public EngineIterator iterator(final TxnCf cf, final byte[] lower, final byte[] upper) {
-            return new RegionIterator(snap.newIterator(cf(cf), lower, upper));
+            return new DbEngineIterator(snap.newIterator(cf(cf), lower, upper));
         }
 
         @Override
         public void close() {
             snap.close();
-        }
-    }
-
-    /** Forward iteration over a region-bounded engine iterator. */
-    private static final class RegionIterator implements EngineIterator {
-        private final DbIterator it;
-
-        RegionIterator(final DbIterator it) {
-            this.it = it;
-        }
-
-        @Override
-        public void seek(final byte[] key) {
-            it.seek(key);
-        }
-
-        @Override
-        public boolean valid() {
-            return it.valid();
-        }
-
-        @Override
-        public void next() {
-            it.next();
-        }
-
-        @Override
-        public byte[] key() {
-            return it.key();
-        }
-
-        @Override
-        public byte[] value() {
-            return it.value();
-        }
-
-        @Override
-        public void close() {
-            it.close();
         }
     }
 }

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import org.tinykv.lsm.Cf;
 import org.tinykv.lsm.Db;
-import org.tinykv.lsm.DbIterator;
 import org.tinykv.lsm.ReadOptions;
 import org.tinykv.lsm.Snapshot;
 import org.tinykv.lsm.WriteBatch;
@@ -93,7 +92,7 @@ public final class StandaloneTxnEngine implements Engine {
         @Override
         public EngineIterator iterator(final TxnCf cf, final byte[] lower, final byte[] upper) {
             if (lower == null && upper == null) {
-                return new LsmIterator(db.newIterator(readOptions, cf(cf)));
+                return new DbEngineIterator(db.newIterator(readOptions, cf(cf)));
             }
             final ReadOptions.Builder options = ReadOptions.builder().snapshot(snapshot);
             if (lower != null) {
@@ -102,51 +101,12 @@ public final class StandaloneTxnEngine implements Engine {
             if (upper != null) {
                 options.upperBound(upper);
             }
-            return new LsmIterator(db.newIterator(options.build(), cf(cf)));
+            return new DbEngineIterator(db.newIterator(options.build(), cf(cf)));
         }
 
         @Override
         public void close() {
             snapshot.close();
-        }
-    }
-
-    /** Forward iteration over a bounded engine iterator. */
-    private static final class LsmIterator implements EngineIterator {
-        private final DbIterator iterator;
-
-        LsmIterator(final DbIterator iterator) {
-            this.iterator = iterator;
-        }
-
-        @Override
-        public void seek(final byte[] key) {
-            iterator.seek(key);
-        }
-
-        @Override
-        public boolean valid() {
-            return iterator.valid();
-        }
-
-        @Override
-        public void next() {
-            iterator.next();
-        }
-
-        @Override
-        public byte[] key() {
-            return iterator.key();
-        }
-
-        @Override
-        public byte[] value() {
-            return iterator.value();
-        }
-
-        @Override
-        public void close() {
-            iterator.close();
         }
     }
 }
