@@ -45,6 +45,7 @@ public final class RaftWorker implements Agent {
     private long nextTickAt;
     private long rounds;
     private long syncedWrites;
+    private boolean sync;
 
     /**
      * @param ticker     whether this worker broadcasts ticks (exactly one worker of a store should)
@@ -99,14 +100,17 @@ public final class RaftWorker implements Agent {
                     guarded(p, () -> {
                         if (p.peer.handleReady(wb)) {
                             persisted.add(p);
+                            sync |= p.peer.readyNeedsSync();
                         }
                     });
                 }
             }
             if (!wb.isEmpty()) {
-                raftDb.write(wb, WriteOptions.SYNC);
-                syncedWrites++;
-                metrics.raftSynced(persisted.size());
+                raftDb.write(wb, sync ? WriteOptions.SYNC : WriteOptions.NO_SYNC);
+                if (sync) {
+                    syncedWrites++;
+                    metrics.raftSynced(persisted.size());
+                }
                 wb.clear();
             }
             for (final PeerFsm p : persisted) {
@@ -115,6 +119,7 @@ public final class RaftWorker implements Agent {
                 }
             }
             rounds++;
+            sync = false;
             return work + batch.size();
         } catch (final IOException e) {
             // fail-stop: the batch's peers advanced in memory past what is durable
@@ -131,6 +136,7 @@ public final class RaftWorker implements Agent {
             batch.clear();
             persisted.clear();
             wb.clear();
+            sync = false;
         }
     }
 

@@ -25,6 +25,7 @@ import org.tinykv.multiraft.transport.SnapshotFiles;
 import org.tinykv.multiraft.transport.Transport;
 import org.tinykv.proto.eraftpb.ConfChangeType;
 import org.tinykv.proto.eraftpb.Entry;
+import org.tinykv.proto.eraftpb.HardState;
 import org.tinykv.proto.eraftpb.Message;
 import org.tinykv.proto.eraftpb.MessageType;
 import org.tinykv.proto.eraftpb.Snapshot;
@@ -91,6 +92,7 @@ public final class Peer {
     private long leaderId;
     private StateRole role = StateRole.FOLLOWER;
     private Ready outstanding;
+    private boolean needsSync;
 
     /** A read waiting for ReadIndex. */
     private record PendingRead(RaftCmdRequest request, CmdCallback callback, long term) {
@@ -542,6 +544,14 @@ public final class Peer {
                 + req.getAdminRequest().getCmdType() + " is not supported yet"), term), null);
     }
 
+    /**
+     * Whether the batch filled by the last {@link #handleReady} must be synced before {@link #postPersist}: it holds
+     * log entries, a snapshot, or a new term or vote. Only a commit index change needs no sync.
+     */
+    public boolean readyNeedsSync() {
+        return needsSync;
+    }
+
     /** True if raft has work for {@link #handleReady}. */
     public boolean hasReady() {
         return outstanding == null && raft.hasReady();
@@ -575,7 +585,12 @@ public final class Peer {
             }
         }
         storage.append(rd.entries(), raftWb);
+        needsSync = snap || !rd.entries().isEmpty();
         if (rd.hardState() != null) {
+            final HardState was = storage.raftState().getHardState();
+            // A new commit index alone may be lost in a crash (it is learned again from the leader); a new term or
+            // vote must be durable before the messages that depend on it go out.
+            needsSync |= rd.hardState().getTerm() != was.getTerm() || rd.hardState().getVote() != was.getVote();
             storage.setHardState(rd.hardState());
         }
         if (snap || rd.hardState() != null || !rd.entries().isEmpty()) {

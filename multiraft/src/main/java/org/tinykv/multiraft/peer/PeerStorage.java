@@ -117,6 +117,10 @@ public final class PeerStorage implements RaftStorage {
             throw new CorruptionException("raft-engine", 0, "region " + regionId + " states contradict: raft "
                     + ls + " apply " + as);
         }
+        if (ls.getHardState().getCommit() < as.getAppliedIndex()) {
+            // commit-only raft states are written unsynced: after a crash the kv engine may have applied further
+            ls = ls.toBuilder().setHardState(ls.getHardState().toBuilder().setCommit(as.getAppliedIndex())).build();
+        }
         return new PeerStorage(regionId, raftDb, rs.getRegion(), ls, as, snaps);
     }
 
