@@ -44,6 +44,7 @@ import org.tinykv.proto.raft_serverpb.RaftMessage;
 import org.tinykv.proto.raft_serverpb.RaftSnapshotData;
 import org.tinykv.proto.schedulerpb.RegionHeartbeatResponse;
 import org.tinykv.raft.RaftConfig;
+import org.tinykv.raft.ReadOnlyOption;
 import org.tinykv.raft.RawNode;
 import org.tinykv.raft.ReadState;
 import org.tinykv.raft.SnapshotStatus;
@@ -126,7 +127,8 @@ public final class Peer {
         final RaftConfig rc = RaftConfig.builder(meta.getId()).electionTick(cfg.electionTick())
                 .heartbeatTick(cfg.heartbeatTick()).applied(storage.appliedIndexAtLoad())
                 .maxSizePerMsg(cfg.maxSizePerMsg()).maxInflightMsgs(cfg.maxInflightMsgs()).checkQuorum(true)
-                .preVote(true).seed(cfg.seed() * 31 + meta.getId()).build();
+                .preVote(true).readOnlyOption(cfg.leaseReads() ? ReadOnlyOption.LEASE_BASED : ReadOnlyOption.SAFE)
+                .seed(cfg.seed() * 31 + meta.getId()).build();
         this.raft = new RawNode(rc, storage);
         this.reads = new PendingReads<>(cfg.readTimeoutTicks(), meta.getId());
     }

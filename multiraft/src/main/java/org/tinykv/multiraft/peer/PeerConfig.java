@@ -11,9 +11,13 @@ package org.tinykv.multiraft.peer;
  * @param seed                 seed of the election randomness (mixed with the peer id)
  * @param raftLogGcCountLimit  the leader proposes CompactLog once more than this many applied entries are kept
  * @param raftLogGcSizeLimit   ... or once the kept log exceeds this many bytes (approximate)
+ * @param leaseReads           serve reads on the leader at once while its lease holds (the raft module's
+ *                             lease-based ReadIndex, with check-quorum and a drift margin), else confirm leadership
+ *                             with a heartbeat round per batch of reads
  */
 public record PeerConfig(int electionTick, int heartbeatTick, long maxSizePerMsg, int maxInflightMsgs,
-                         int readTimeoutTicks, long seed, long raftLogGcCountLimit, long raftLogGcSizeLimit) {
+                         int readTimeoutTicks, long seed, long raftLogGcCountLimit, long raftLogGcSizeLimit,
+                         boolean leaseReads) {
 
     /** Default of {@link #raftLogGcCountLimit}. */
     public static final long DEFAULT_GC_COUNT_LIMIT = 1000;
@@ -33,14 +37,14 @@ public record PeerConfig(int electionTick, int heartbeatTick, long maxSizePerMsg
         }
     }
 
-    /** Settings with the default raft log GC limits. */
+    /** Settings with the default raft log GC limits and lease reads. */
     public PeerConfig(final int electionTick, final int heartbeatTick, final long maxSizePerMsg,
                       final int maxInflightMsgs, final int readTimeoutTicks, final long seed) {
         this(electionTick, heartbeatTick, maxSizePerMsg, maxInflightMsgs, readTimeoutTicks, seed,
-                DEFAULT_GC_COUNT_LIMIT, DEFAULT_GC_SIZE_LIMIT);
+                DEFAULT_GC_COUNT_LIMIT, DEFAULT_GC_SIZE_LIMIT, true);
     }
 
-    /** TinyKV's defaults: election 10 ticks, heartbeat 2 ticks, 1 MiB messages, 256 in flight. */
+    /** TinyKV's defaults: election 10 ticks, heartbeat 2 ticks, 1 MiB messages, 256 in flight; lease reads. */
     public static PeerConfig defaults() {
         return new PeerConfig(10, 2, 1 << 20, 256, 20, 1);
     }
@@ -48,12 +52,18 @@ public record PeerConfig(int electionTick, int heartbeatTick, long maxSizePerMsg
     /** A copy with another seed. */
     public PeerConfig withSeed(final long s) {
         return new PeerConfig(electionTick, heartbeatTick, maxSizePerMsg, maxInflightMsgs, readTimeoutTicks, s,
-                raftLogGcCountLimit, raftLogGcSizeLimit);
+                raftLogGcCountLimit, raftLogGcSizeLimit, leaseReads);
     }
 
     /** A copy with other raft log GC limits. */
     public PeerConfig withGcLimits(final long countLimit, final long sizeLimit) {
         return new PeerConfig(electionTick, heartbeatTick, maxSizePerMsg, maxInflightMsgs, readTimeoutTicks, seed,
-                countLimit, sizeLimit);
+                countLimit, sizeLimit, leaseReads);
+    }
+
+    /** A copy reading through the lease ({@code true}) or a heartbeat round per read batch ({@code false}). */
+    public PeerConfig withLeaseReads(final boolean lease) {
+        return new PeerConfig(electionTick, heartbeatTick, maxSizePerMsg, maxInflightMsgs, readTimeoutTicks, seed,
+                raftLogGcCountLimit, raftLogGcSizeLimit, lease);
     }
 }

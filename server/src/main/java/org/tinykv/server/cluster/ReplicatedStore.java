@@ -114,7 +114,8 @@ public final class ReplicatedStore implements StoreBackend {
             if (connected) {
                 SchedulerBootstrap.prepare(fs, dir, pd.clusterId(), address, pd, storeCfg);
             }
-            transport = new GrpcTransport(new CachingStoreResolver(pd::getStore),
+            final StoreAddressBook book = new StoreAddressBook(dir);
+            transport = new GrpcTransport(new CachingStoreResolver(pd::getStore, book.load(), book::save),
                 TransportOptions.defaults(opts.snapshotSendBytesPerSecond()));
             final Store store = Store.open(fs, dir, storeCfg, transport, SystemEpochClock.INSTANCE, pd,
                 opts.heartbeatConfig(), opts.splitConfig());

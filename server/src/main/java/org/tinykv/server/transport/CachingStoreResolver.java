@@ -1,7 +1,9 @@
 package org.tinykv.server.transport;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.tinykv.proto.metapb.Store;
 import org.tinykv.proto.metapb.StoreState;
 
@@ -27,9 +29,22 @@ public final class CachingStoreResolver implements StoreAddressResolver {
     private final ConcurrentHashMap<Long, String> cache = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, String> lastKnown = new ConcurrentHashMap<>();
 
+    private final Consumer<Map<Long, String>> onLearned;
+
     /** A resolver asking {@code lookup}. */
     public CachingStoreResolver(final StoreLookup lookup) {
+        this(lookup, Map.of(), known -> { });
+    }
+
+    /**
+     * A resolver asking {@code lookup}, starting with {@code lastKnown} as fallback addresses (for example saved by
+     * an earlier run) and handing every changed set of known addresses to {@code onLearned} (to save them).
+     */
+    public CachingStoreResolver(final StoreLookup lookup, final Map<Long, String> lastKnown,
+                                final Consumer<Map<Long, String>> onLearned) {
         this.lookup = lookup;
+        this.lastKnown.putAll(lastKnown);
+        this.onLearned = onLearned;
     }
 
     @Override
@@ -52,14 +67,18 @@ public final class CachingStoreResolver implements StoreAddressResolver {
             throw new IOException("store " + storeId + " is unknown to the scheduler");
         }
         if (s.getState() == StoreState.Tombstone) {
-            lastKnown.remove(storeId);
+            if (lastKnown.remove(storeId) != null) {
+                onLearned.accept(Map.copyOf(lastKnown));
+            }
             throw new IOException("store " + storeId + " is a tombstone");
         }
         if (s.getAddress().isEmpty()) {
             throw new IOException("store " + storeId + " has no address");
         }
         cache.put(storeId, s.getAddress());
-        lastKnown.put(storeId, s.getAddress());
+        if (!s.getAddress().equals(lastKnown.put(storeId, s.getAddress()))) {
+            onLearned.accept(Map.copyOf(lastKnown));
+        }
         return s.getAddress();
     }
 

@@ -29,6 +29,27 @@ class CachingStoreResolverTest {
     });
 
     @Test
+    void startsFromSavedAddressesAndReportsWhatItLearns() throws IOException {
+        final java.util.List<Map<Long, String>> learned = new java.util.ArrayList<>();
+        schedulerDown = true;
+        final CachingStoreResolver saved = new CachingStoreResolver(id -> {
+            if (schedulerDown) {
+                throw new IOException("scheduler unreachable");
+            }
+            return stores.get(id);
+        }, Map.of(7L, "127.0.0.1:7007"), learned::add);
+        assertEquals("127.0.0.1:7007", saved.resolve(7), "a saved address serves while the scheduler is down");
+        schedulerDown = false;
+        stores.put(7L, Store.newBuilder().setId(7).setAddress("127.0.0.1:7008").build());
+        saved.invalidate(7);
+        assertEquals("127.0.0.1:7008", saved.resolve(7));
+        assertEquals(java.util.List.of(Map.of(7L, "127.0.0.1:7008")), learned);
+        saved.invalidate(7);
+        saved.resolve(7);
+        assertEquals(1, learned.size(), "an unchanged address is not reported again");
+    }
+
+    @Test
     void schedulerDownFallsBackToTheLastKnownAddress() throws IOException {
         stores.put(1L, Store.newBuilder().setId(1).setAddress("127.0.0.1:1001").build());
         assertEquals("127.0.0.1:1001", r.resolve(1));

@@ -115,6 +115,8 @@ class ClusterIT {
             cluster.stopScheduler();
             cluster.stopStore(follower);
             cluster.startStore(follower); // from its own disk: no scheduler to ask
+            // new entries the restarted store must acknowledge: it reaches the leader through its saved addresses
+            put(client, "during", "2");
             final long applied = appliedIndex(cluster, leaderStoreByStatus(cluster));
             await("the restarted store rejoined its region without the scheduler", 30,
                 () -> appliedEverywhere(cluster, applied));
@@ -128,6 +130,7 @@ class ClusterIT {
                 }
             });
             assertEquals("1", get(client, "before"));
+            assertEquals("2", get(client, "during"));
         }
     }
 
