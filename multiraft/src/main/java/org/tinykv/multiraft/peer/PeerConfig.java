@@ -37,14 +37,18 @@ public record PeerConfig(int electionTick, int heartbeatTick, long maxSizePerMsg
         }
     }
 
-    /** Settings with the default raft log GC limits and lease reads. */
+    /**
+     * Settings with the default raft log GC limits and reads confirmed by a heartbeat round: lease reads are not
+     * the default because the simulation found a stale read with them when regions split under faults
+     * ({@code LinearizabilitySimTest}, matrix seed 307 with {@code -Dmultiraft.sim.leaseReads=true}).
+     */
     public PeerConfig(final int electionTick, final int heartbeatTick, final long maxSizePerMsg,
                       final int maxInflightMsgs, final int readTimeoutTicks, final long seed) {
         this(electionTick, heartbeatTick, maxSizePerMsg, maxInflightMsgs, readTimeoutTicks, seed,
-                DEFAULT_GC_COUNT_LIMIT, DEFAULT_GC_SIZE_LIMIT, true);
+                DEFAULT_GC_COUNT_LIMIT, DEFAULT_GC_SIZE_LIMIT, false);
     }
 
-    /** TinyKV's defaults: election 10 ticks, heartbeat 2 ticks, 1 MiB messages, 256 in flight; lease reads. */
+    /** TinyKV's defaults: election 10 ticks, heartbeat 2 ticks, 1 MiB messages, 256 in flight. */
     public static PeerConfig defaults() {
         return new PeerConfig(10, 2, 1 << 20, 256, 20, 1);
     }

@@ -125,8 +125,8 @@ class ClusterThreadedTest {
             final String k = "c" + id + "-" + i;
             final Request put = TestCluster.put(k, "v" + i);
             RaftCmdResponse r = null;
-            // a fresh leader with lease reads waits out one election timeout (the restart vote barrier) before
-            // the first election, so retry by time, not by count
+            // the first election takes real time (more with lease reads: one election timeout of vote barrier),
+            // so retry by time, not by count
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (System.nanoTime() < deadline) {
                 r = send(stores.get(target), region, target, put);

@@ -32,7 +32,6 @@ import org.tinykv.proto.raft_cmdpb.Request;
 @Timeout(600)
 class LinearizabilitySimTest {
     private static final int STEPS = 2500;
-    private static final int CLIENTS = 3;
     private static final String[] KEYS = {"a", "b", "c"};
     private static final String[] SPLIT_KEYS = {"k00", "k01", "k02", "k03", "k04", "k05", "k06", "k07", "k08",
         "k09", "k10", "k11"};
@@ -68,7 +67,37 @@ class LinearizabilitySimTest {
     @ParameterizedTest
     @MethodSource("seeds")
     void historiesAreLinearizable(final long seed) throws IOException {
-        run(seed, false);
+        run(seed, false, 3, 3);
+    }
+
+    /**
+     * TinyKV's scenario matrix on 5 stores (a 6th joins by conf change) with 1, 5 and 20 clients, everything at
+     * once: an unreliable network, partitions, isolated leaders, single-store crashes and restarts, a crash of every
+     * store at once, log GC at 100 entries, conf changes, and splits at a few hundred bytes for the 20-client case.
+     * One seed each per build; {@code -Dmultiraft.sim.matrixSeeds=N} runs N.
+     */
+    @ParameterizedTest
+    @MethodSource("matrix")
+    void matrixOfStoresAndClients(final int clients, final boolean splits, final long seed) throws IOException {
+        run(seed, splits, 5, clients);
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> matrix() {
+        final List<org.junit.jupiter.params.provider.Arguments> out = new ArrayList<>();
+        final Long one = Long.getLong("multiraft.seed");
+        if (one != null) {
+            out.add(org.junit.jupiter.params.provider.Arguments.of(1, false, one));
+            out.add(org.junit.jupiter.params.provider.Arguments.of(5, false, one));
+            out.add(org.junit.jupiter.params.provider.Arguments.of(20, true, one));
+            return out.stream();
+        }
+        final int n = Integer.getInteger("multiraft.sim.matrixSeeds", 1);
+        for (long seed = 1; seed <= n; seed++) {
+            out.add(org.junit.jupiter.params.provider.Arguments.of(1, false, 100 + seed));
+            out.add(org.junit.jupiter.params.provider.Arguments.of(5, false, 200 + seed));
+            out.add(org.junit.jupiter.params.provider.Arguments.of(20, true, 300 + seed));
+        }
+        return out.stream();
     }
 
     /**
@@ -78,7 +107,7 @@ class LinearizabilitySimTest {
     @ParameterizedTest
     @MethodSource("splitSeeds")
     void historiesAreLinearizableWithSplits(final long seed) throws IOException {
-        run(seed, true);
+        run(seed, true, 3, 3);
     }
 
     static long[] splitSeeds() {
@@ -94,8 +123,11 @@ class LinearizabilitySimTest {
         return out;
     }
 
-    private static void run(final long seed, final boolean splits) throws IOException {
-        System.out.println("LinearizabilitySimTest seed=" + seed + " splits=" + splits);
+    private static void run(final long seed, final boolean splits, final int initialStores, final int clientCount)
+            throws IOException {
+        System.out.println("LinearizabilitySimTest seed=" + seed + " splits=" + splits + " stores=" + initialStores
+                + " clients=" + clientCount);
+        stores = initialStores + 1;
         keys = splits ? SPLIT_KEYS : KEYS;
         pad = splits ? SPLIT_VALUE_PAD : 0;
 
@@ -105,26 +137,27 @@ class LinearizabilitySimTest {
             history.put(k, new ArrayList<>());
         }
         confChanges = 0;
+        wholeClusterCrashes = 0;
         nextPeerId = 1000;
-        try (TestCluster c = new TestCluster(3, seed, 64 << 10, Long.getLong("multiraft.sim.gc", 100),
+        try (TestCluster c = new TestCluster(initialStores, seed, 64 << 10, Long.getLong("multiraft.sim.gc", 100),
                 splits ? new InMemorySchedulerClient(10_000) : null, splits ? SplitTest.SPLIT : null)) {
             c.transport.setDropRate(0.05);
             c.transport.setDelay(0.2, 60);
             c.transport.setDuplicateRate(0.05);
             final List<Client> clients = new ArrayList<>();
-            for (int i = 0; i < CLIENTS; i++) {
+            for (int i = 0; i < clientCount; i++) {
                 final Client cl = new Client();
-                cl.target = 1 + i;
+                cl.target = 1 + i % initialStores;
                 clients.add(cl);
             }
             long healAt = -1;
             long downStore = 0;
             long restartAt = -1;
-            c.addEmptyStore(4);
+            c.addEmptyStore(stores);
             for (int step = 0; step < STEPS; step++) {
                 if (step > 0 && step % 300 == 0) {
-                    final int event = rnd.nextInt(6);
-                    final long victim = 1 + rnd.nextInt(4);
+                    final int event = rnd.nextInt(initialStores > 3 ? 7 : 6);
+                    final long victim = 1 + rnd.nextInt(stores);
                     if (event == 4 || event == 5) {
                         randomConfChange(c, rnd, downStore);
                     }
@@ -140,9 +173,17 @@ class LinearizabilitySimTest {
                         c.stopStore(downStore);
                         restartAt = step + 50 + rnd.nextInt(100);
                     } else if (event == 3) {
-                        c.transport.partition(java.util.Set.of(victim), java.util.Set.of(1 + victim % 3,
-                                1 + (victim + 1) % 3));
+                        c.transport.partition(java.util.Set.of(victim), othersThan(victim));
                         healAt = step + 100 + rnd.nextInt(200);
+                    } else if (event == 6 && downStore == 0) {
+                        // every store loses power at once and comes back: nothing acknowledged may be lost
+                        wholeClusterCrashes++;
+                        for (final long st : new ArrayList<>(c.stores.keySet())) {
+                            c.crashStore(st);
+                        }
+                        for (long st = 1; st <= stores; st++) {
+                            c.startStore(st);
+                        }
                     }
                 }
                 if (step == healAt) {
@@ -188,7 +229,8 @@ class LinearizabilitySimTest {
             for (final org.tinykv.multiraft.store.Store st : c.stores.values()) {
                 snaps += st.snapManager().generatedCount();
             }
-            System.out.println("seed=" + seed + " regions=" + c.stores.get(1L).router().size() + " conf changes=" + confChanges + " snapshots generated=" + snaps
+            System.out.println("seed=" + seed + " regions=" + c.stores.get(1L).router().size() + " conf changes=" + confChanges + " whole-cluster crashes=" + wholeClusterCrashes
+                    + " snapshots generated=" + snaps
                     + " final region=" + c.peer(c.leaderStore()).region().getPeersList().stream()
                     .map(p -> p.getId() + "@" + p.getStoreId()).toList() + " acknowledged ops=" + acked
                     + " messages sent="
@@ -200,6 +242,18 @@ class LinearizabilitySimTest {
 
     private static String[] keys = KEYS;
     private static int pad;
+    /** Stores in this run, including the one that starts empty. */
+    private static int stores = 4;
+
+    private static java.util.Set<Long> othersThan(final long victim) {
+        final java.util.Set<Long> out = new java.util.HashSet<>();
+        for (long s = 1; s <= stores; s++) {
+            if (s != victim) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
 
     private static String padded(final String v) {
         final StringBuilder b = new StringBuilder(v);
@@ -211,6 +265,7 @@ class LinearizabilitySimTest {
 
     private static long nextPeerId = 1000;
     private static int confChanges;
+    private static int wholeClusterCrashes;
 
     /** Adds a peer on a store outside the region if it has 3 peers, else removes a random follower. */
     private static void randomConfChange(final TestCluster c, final SplittableRandom rnd, final long downStore) {
@@ -225,8 +280,8 @@ class LinearizabilitySimTest {
                 followers.add(p);
             }
         }
-        if (region.getPeersCount() <= 3) {
-            for (long s = 1; s <= 4; s++) {
+        if (region.getPeersCount() <= stores - 1) {
+            for (long s = 1; s <= stores; s++) {
                 if (org.tinykv.multiraft.region.RegionChecks.findPeer(region, s) == null && s != downStore) {
                     if (c.changePeer(org.tinykv.proto.eraftpb.ConfChangeType.AddNode, org.tinykv.proto.metapb.Peer
                             .newBuilder().setId(nextPeerId++).setStoreId(s).build(), 600) != null) {
@@ -324,11 +379,11 @@ class LinearizabilitySimTest {
             if (cl.kind != Kind.GET) {
                 history.get(cl.key).add(new Op(cl.kind, cl.value, cl.call, Long.MAX_VALUE));
             }
-            cl.target = 1 + (cl.target % 4);
+            cl.target = 1 + (cl.target % stores);
             return;
         }
         if (call.future().isCompletedExceptionally()) {
-            cl.target = 1 + (cl.target % 4);
+            cl.target = 1 + (cl.target % stores);
             return;
         }
         final RaftCmdResponse r = call.response();
@@ -341,7 +396,7 @@ class LinearizabilitySimTest {
         if (e.hasNotLeader() && e.getNotLeader().hasLeader()) {
             cl.target = e.getNotLeader().getLeader().getStoreId();
         } else {
-            cl.target = 1 + (cl.target % 4);
+            cl.target = 1 + (cl.target % stores);
         }
         if (!e.hasNotLeader() && !e.hasStaleCommand() && !e.hasRegionNotFound() && cl.kind != Kind.GET) {
             history.get(cl.key).add(new Op(cl.kind, cl.value, cl.call, Long.MAX_VALUE));
