@@ -105,37 +105,8 @@ class ClusterIT {
         }
     }
 
-    @Test
-    void joinedStoreRestartsWhileTheSchedulerIsDown() throws Exception {
-        try (LocalCluster cluster = LocalCluster.start(dir, 3);
-             ClusterClient client = ClusterClient.connect(cluster.schedulerAddress(), ClusterClientOptions.defaults())) {
-            await("the first region has three replicas", 60, () -> replicas(cluster) == 3);
-            put(client, "before", "1");
-            final int follower = leaderStoreByStatus(cluster) == 1 ? 2 : 1;
-            cluster.stopScheduler();
-            cluster.stopStore(follower);
-            cluster.startStore(follower); // from its own disk: no scheduler to ask
-            // new entries the restarted store must acknowledge: it reaches the leader through its saved addresses
-            put(client, "during", "2");
-            final long applied = appliedIndex(cluster, leaderStoreByStatus(cluster));
-            await("the restarted store rejoined its region without the scheduler", 30,
-                () -> appliedEverywhere(cluster, applied));
-            assertTrue(http(cluster, follower, "/status").contains("\"registered\":false"));
-            cluster.startScheduler();
-            await("the store registered once the scheduler is back", 30, () -> {
-                try {
-                    return http(cluster, follower, "/status").contains("\"registered\":true");
-                } catch (IOException | InterruptedException e) {
-                    return false;
-                }
-            });
-            assertEquals("1", get(client, "before"));
-            assertEquals("2", get(client, "during"));
-        }
-    }
-
     /** The store (1..3) whose /status shows it leading the region (works without the scheduler). */
-    private static int leaderStoreByStatus(final LocalCluster cluster) throws IOException, InterruptedException {
+    static int leaderStoreByStatus(final LocalCluster cluster) throws IOException, InterruptedException {
         for (int i = 1; i <= 3; i++) {
             if (cluster.store(i) != null && http(cluster, i, "/status").contains("\"is_leader\":true")) {
                 return i;
@@ -144,20 +115,20 @@ class ClusterIT {
         throw new AssertionError("no store leads");
     }
 
-    private static void put(final ClusterClient client, final String key, final String value) {
+    static void put(final ClusterClient client, final String key, final String value) {
         final RawPutResponse r = client.rawPut(ByteString.copyFromUtf8(key), ByteString.copyFromUtf8(value), CF);
         assertFalse(r.hasRegionError(), r.toString());
         assertTrue(r.getError().isEmpty(), r.getError());
     }
 
-    private static String get(final ClusterClient client, final String key) {
+    static String get(final ClusterClient client, final String key) {
         final RawGetResponse r = client.rawGet(ByteString.copyFromUtf8(key), CF);
         assertFalse(r.hasRegionError(), r.toString());
         assertTrue(r.getError().isEmpty(), r.getError());
         return r.getNotFound() ? null : r.getValue().toStringUtf8();
     }
 
-    private static int replicas(final LocalCluster cluster) {
+    static int replicas(final LocalCluster cluster) {
         final RegionInfo r = cluster.scheduler().cluster().regionByKey(ByteString.EMPTY);
         return r == null ? 0 : r.meta().getPeersCount();
     }
@@ -186,13 +157,13 @@ class ClusterIT {
     }
 
     /** The applied index of store {@code i}'s only region, from its /status page. */
-    private static long appliedIndex(final LocalCluster cluster, final int i) throws IOException, InterruptedException {
+    static long appliedIndex(final LocalCluster cluster, final int i) throws IOException, InterruptedException {
         final Matcher m = APPLIED.matcher(http(cluster, i, "/status"));
         assertTrue(m.find(), "no applied_index in the status of store " + i);
         return Long.parseLong(m.group(1));
     }
 
-    private static boolean appliedEverywhere(final LocalCluster cluster, final long index) {
+    static boolean appliedEverywhere(final LocalCluster cluster, final long index) {
         try {
             for (int i = 1; i <= 3; i++) {
                 if (appliedIndex(cluster, i) < index) {
@@ -205,7 +176,7 @@ class ClusterIT {
         }
     }
 
-    private static String http(final LocalCluster cluster, final int store, final String path)
+    static String http(final LocalCluster cluster, final int store, final String path)
             throws IOException, InterruptedException {
         final int port = cluster.store(store).statusAddress().getPort();
         final HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -214,7 +185,7 @@ class ClusterIT {
     }
 
     /** Polls {@code condition} every 50 ms until it holds or {@code seconds} pass (waiting on real servers). */
-    private static void await(final String what, final int seconds, final BooleanSupplier condition)
+    static void await(final String what, final int seconds, final BooleanSupplier condition)
             throws InterruptedException {
         final long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (!condition.getAsBoolean()) {
