@@ -34,11 +34,9 @@ import org.tinykv.proto.metapb.Region;
 import org.tinykv.proto.raft_cmdpb.AdminCmdType;
 import org.tinykv.proto.raft_cmdpb.AdminResponse;
 import org.tinykv.proto.raft_cmdpb.ChangePeerRequest;
-import org.tinykv.proto.raft_cmdpb.CmdType;
 import org.tinykv.proto.raft_cmdpb.RaftCmdRequest;
 import org.tinykv.proto.raft_cmdpb.RaftCmdResponse;
 import org.tinykv.proto.raft_cmdpb.RaftResponseHeader;
-import org.tinykv.proto.raft_cmdpb.Request;
 import org.tinykv.proto.raft_cmdpb.TransferLeaderResponse;
 import org.tinykv.proto.raft_serverpb.RaftMessage;
 import org.tinykv.proto.raft_serverpb.RaftSnapshotData;
@@ -435,7 +433,7 @@ public final class Peer {
             }
         }
         if (err == null && !req.hasAdminRequest()) {
-            err = checkRequests(req);
+            err = CommandChecks.checkRequests(req, region());
         }
         if (err != null) {
             cb.onDone(RegionErrors.errorResponse(err, term), null);
@@ -443,7 +441,7 @@ public final class Peer {
         }
         if (req.hasAdminRequest()) {
             proposeAdmin(req, cb, term);
-        } else if (isReadOnly(req)) {
+        } else if (CommandChecks.isReadOnly(req)) {
             raft.readIndex(reads.add(new PendingRead(req, cb, term)));
         } else {
             proposeWrite(req, cb, term);
@@ -488,32 +486,6 @@ public final class Peer {
             return;
         }
         track(index, cb, term);
-    }
-
-    private Error checkRequests(final RaftCmdRequest req) {
-        if (req.getRequestsCount() == 0) {
-            return RegionErrors.other("empty command");
-        }
-        final boolean readOnly = isReadOnly(req);
-        for (final Request r : req.getRequestsList()) {
-            final Error e = ApplyDelegate.validateRequest(r, true, region());
-            if (e != null) {
-                return e;
-            }
-            if (!readOnly && r.getCmdType() == CmdType.Snap) {
-                return RegionErrors.other("Snap mixed with writes in one command");
-            }
-        }
-        return null;
-    }
-
-    private static boolean isReadOnly(final RaftCmdRequest req) {
-        for (final Request r : req.getRequestsList()) {
-            if (r.getCmdType() != CmdType.Get && r.getCmdType() != CmdType.Snap) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void proposeAdmin(final RaftCmdRequest req, final CmdCallback cb, final long term) {

@@ -279,8 +279,13 @@ class StoreTest {
             for (int i = 0; i < 20; i++) {
                 final String k = "k" + i;
                 final int idx = k.compareTo("h") < 0 ? 3 : 4;
-                // single-peer regions campaign when loaded, so the first command already finds a leader
-                final Answer a = propose(s, cmd(idx, 1, null, put(k, "v" + i))).get(10, TimeUnit.SECONDS);
+                // single-peer regions campaign when loaded; on a busy machine the worker may not have run the
+                // campaign's round yet when the first command arrives, so NotLeader is retried (bounded by time)
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                Answer a = propose(s, cmd(idx, 1, null, put(k, "v" + i))).get(10, TimeUnit.SECONDS);
+                while (a.response().getHeader().getError().hasNotLeader() && System.nanoTime() < deadline) {
+                    a = propose(s, cmd(idx, 1, null, put(k, "v" + i))).get(10, TimeUnit.SECONDS);
+                }
                 assertFalse(a.response().getHeader().hasError(), a.response().toString());
                 final Answer g = propose(s, cmd(idx, 1, null, get(k))).get(10, TimeUnit.SECONDS);
                 assertEquals("v" + i, g.response().getResponses(0).getGet().getValue().toStringUtf8());
