@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tinykv.tools.client.FakeCluster.region;
 
 import com.google.protobuf.ByteString;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +14,7 @@ import org.tinykv.proto.errorpb.Error;
 import org.tinykv.proto.errorpb.NotLeader;
 import org.tinykv.proto.metapb.Region;
 import org.tinykv.tools.bench.TinyKvBench;
+import org.tinykv.tools.format.CommandRun;
 
 /**
  * {@code tinykv-bench raw|txn --scheduler} against the fake cluster: requests reach the leader through the
@@ -41,18 +39,9 @@ class BenchClusterModeTest {
     }
 
     private static String run(final int expectedExit, final String... args) {
-        final PrintStream saved = System.out;
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        final int code;
-        try {
-            code = TinyKvBench.commandLine().execute(args);
-        } finally {
-            System.setOut(saved);
-        }
-        final String out = bytes.toString(StandardCharsets.UTF_8);
-        assertEquals(expectedExit, code, out);
-        return out;
+        final CommandRun r = CommandRun.ofSystemOut(TinyKvBench.commandLine(), args);
+        assertEquals(expectedExit, r.exitCode(), r.out());
+        return r.out();
     }
 
     @Test

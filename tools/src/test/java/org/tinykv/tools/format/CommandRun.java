@@ -1,7 +1,10 @@
 package org.tinykv.tools.format;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
 /**
@@ -26,6 +29,23 @@ public record CommandRun(int exitCode, String out, String err) {
         cl.setErr(new PrintWriter(err, true));
         final int code = cl.execute(args);
         return new CommandRun(code, out.toString(), err.toString());
+    }
+
+    /**
+     * Runs {@code cl} with {@code args} for commands that print their results on {@code System.out} (the
+     * benchmarks); stdout is captured for the duration of the call, stderr is left alone.
+     */
+    public static CommandRun ofSystemOut(final CommandLine cl, final String... args) {
+        final PrintStream saved = System.out;
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        final int code;
+        try {
+            code = cl.execute(args);
+        } finally {
+            System.setOut(saved);
+        }
+        return new CommandRun(code, bytes.toString(StandardCharsets.UTF_8), "");
     }
 
     /** Both streams, for assertion messages. */

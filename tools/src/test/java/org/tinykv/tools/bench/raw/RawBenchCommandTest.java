@@ -3,9 +3,6 @@ package org.tinykv.tools.bench.raw;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,6 +14,7 @@ import org.tinykv.server.HostPort;
 import org.tinykv.server.ServerConfig;
 import org.tinykv.server.TinyKvServer;
 import org.tinykv.tools.bench.TinyKvBench;
+import org.tinykv.tools.format.CommandRun;
 
 /** Runs {@code tinykv-bench raw} for one second per workload against an in-JVM standalone server on loopback. */
 class RawBenchCommandTest {
@@ -45,18 +43,9 @@ class RawBenchCommandTest {
     }
 
     private static String run(final int expectedExit, final String... args) {
-        final PrintStream saved = System.out;
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        final int code;
-        try {
-            code = TinyKvBench.commandLine().execute(args);
-        } finally {
-            System.setOut(saved);
-        }
-        final String out = bytes.toString(StandardCharsets.UTF_8);
-        assertEquals(expectedExit, code, out);
-        return out;
+        final CommandRun r = CommandRun.ofSystemOut(TinyKvBench.commandLine(), args);
+        assertEquals(expectedExit, r.exitCode(), r.out());
+        return r.out();
     }
 
     @Test

@@ -31,6 +31,7 @@ import org.tinykv.server.HostPort;
 import org.tinykv.server.ServerConfig;
 import org.tinykv.server.TinyKvServer;
 import org.tinykv.tools.bench.TinyKvBench;
+import org.tinykv.tools.format.CommandRun;
 
 /**
  * Runs {@code tinykv-bench txn} briefly against an in-JVM standalone server on loopback: the command ends with a
@@ -65,19 +66,10 @@ class TxnBenchTest {
         }
     }
 
-    private static String run(int expectedExit, String... args) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = TinyKvBench.commandLine().execute(args);
-        } finally {
-            System.setOut(saved);
-        }
-        String out = bytes.toString(StandardCharsets.UTF_8);
-        assertEquals(expectedExit, code, out);
-        return out;
+    private static String run(final int expectedExit, final String... args) {
+        final CommandRun r = CommandRun.ofSystemOut(TinyKvBench.commandLine(), args);
+        assertEquals(expectedExit, r.exitCode(), r.out());
+        return r.out();
     }
 
     @Test
