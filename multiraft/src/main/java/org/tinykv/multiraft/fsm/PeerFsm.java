@@ -17,8 +17,10 @@ public final class PeerFsm {
     /** A tick is in the mailbox: later ticks coalesce into it until the worker takes it. */
     final AtomicBoolean tickPending = new AtomicBoolean();
     volatile boolean stopped;
-    /** Published by the worker at the end of each round that touched the peer; null before the first. */
+    /** Published by the worker after the first round and then once per tick; null before the first round. */
     volatile PeerStatus status;
+    /** A tick was handled since the status was last published (only the worker holding the fsm touches it). */
+    boolean statusDue = true;
 
     PeerFsm(final Peer peer) {
         this.peer = peer;
@@ -29,7 +31,7 @@ public final class PeerFsm {
         return peer;
     }
 
-    /** The peer's status as of its latest worker round, or null if it has not had one yet. Any thread. */
+    /** The peer's status as of its latest tick (at most one tick old), or null before its first round. Any thread. */
     public PeerStatus status() {
         return status;
     }

@@ -4,7 +4,7 @@ import org.tinykv.multiraft.peer.Peer;
 import org.tinykv.proto.metapb.Region;
 
 /**
- * What one peer looked like at the end of its latest raft-worker round, published for status pages.
+ * What one peer looked like at the end of a raft-worker round (its first, then one per tick), for status pages.
  *
  * @param region          the region meta (range, epoch, peers)
  * @param peerId          this peer's id

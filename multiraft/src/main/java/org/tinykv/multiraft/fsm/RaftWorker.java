@@ -161,6 +161,7 @@ public final class RaftWorker implements Agent {
                 peer.propose(p.request(), p.callback());
             } else if (m instanceof PeerMsg.Tick) {
                 f.tickPending.set(false);
+                f.statusDue = true;
                 peer.tick();
             } else if (m instanceof PeerMsg.Operator o) {
                 peer.onOperator(o.response());
@@ -176,10 +177,12 @@ public final class RaftWorker implements Agent {
         }
     }
 
+    /** Publishes the peer's status once per tick: status pages need no fresher view, and busy rounds stay cheap. */
     private static void publishStatus(final PeerFsm f) {
-        if (f.stopped) {
+        if (f.stopped || !f.statusDue) {
             return;
         }
+        f.statusDue = false;
         try {
             f.status = PeerStatus.of(f.peer);
         } catch (final RuntimeException e) {

@@ -431,8 +431,8 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * The status of every peer on this store as of its latest worker round, by region id; peers that have not had
-     * a round yet are left out. Safe from any thread.
+     * The status of every peer on this store, sorted by region id, at most one tick old; peers that have not had a
+     * worker round yet are left out. Safe from any thread.
      */
     public List<PeerStatus> peerStatuses() {
         final List<PeerStatus> out = router.statuses();
