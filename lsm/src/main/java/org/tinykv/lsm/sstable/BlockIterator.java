@@ -27,6 +27,11 @@ public final class BlockIterator implements InternalIterator {
     private int keyLen;
     private int valueOff;
     private int valueLen;
+    /**
+     * The stored trailer of the current key before {@link #globalSeq} replaced it in {@link #key}: the next entry's
+     * shared prefix may reach into the stored trailer bytes, so they are put back before the next key is rebuilt.
+     */
+    private long storedTrailer;
 
     BlockIterator(final Block block, final long globalSeq) {
         this.block = block;
@@ -116,6 +121,9 @@ public final class BlockIterator implements InternalIterator {
         if (newLen < InternalKey.TRAILER_BYTES) {
             throw corrupt("key shorter than its trailer");
         }
+        if (globalSeq >= 0 && keyLen >= InternalKey.TRAILER_BYTES) {
+            Fixed.putLong(key, keyLen - InternalKey.TRAILER_BYTES, storedTrailer);
+        }
         if (key.length < newLen) {
             key = Arrays.copyOf(key, Math.max(newLen, key.length * 2));
         }
@@ -125,8 +133,9 @@ public final class BlockIterator implements InternalIterator {
         valueLen = vLen;
         nextOffset = valueOff + vLen;
         if (globalSeq >= 0) {
-            final int kind = key[keyLen - InternalKey.TRAILER_BYTES] & 0xff;
-            Fixed.putLong(key, keyLen - InternalKey.TRAILER_BYTES, InternalKey.trailer(globalSeq, kind));
+            storedTrailer = Fixed.getLong(key, keyLen - InternalKey.TRAILER_BYTES);
+            Fixed.putLong(key, keyLen - InternalKey.TRAILER_BYTES,
+                InternalKey.trailer(globalSeq, InternalKey.kindOf(storedTrailer)));
         }
         return true;
     }
