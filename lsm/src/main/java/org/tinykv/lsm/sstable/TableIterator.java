@@ -12,7 +12,9 @@ final class TableIterator implements InternalIterator {
 
     private final TableReader table;
     private final boolean fillCache;
-    private final BlockIterator indexIter;
+    private final TableIndex index;
+    /** The data block being read; -1 or {@code index.size()} once moved before the first or past the last. */
+    private int blockIndex = -1;
     private BlockIterator dataIter;
     /** The one data-block iterator, repositioned onto each block in turn (its key buffer is reused). */
     private BlockIterator spare;
@@ -21,15 +23,20 @@ final class TableIterator implements InternalIterator {
     TableIterator(final TableReader table, final boolean fillCache) {
         this.table = table;
         this.fillCache = fillCache;
-        this.indexIter = table.indexIterator();
+        this.index = table.index();
+    }
+
+    private boolean onBlock() {
+        return blockIndex >= 0 && blockIndex < index.size();
     }
 
     private void loadBlock() throws IOException {
-        if (!indexIter.valid()) {
+        if (!onBlock()) {
             dataIter = null;
             return;
         }
-        final Block block = table.dataBlock(table.handleAt(indexIter), fillCache, readahead);
+        final Block block = table.dataBlock(index.blockOffset(blockIndex), index.blockSize(blockIndex), fillCache,
+            readahead);
         if (spare == null) {
             spare = block.iterator(table.globalSeq());
         } else {
@@ -40,11 +47,11 @@ final class TableIterator implements InternalIterator {
 
     private void skipEmptyForward() throws IOException {
         while (dataIter == null || !dataIter.valid()) {
-            if (!indexIter.valid()) {
+            if (!onBlock()) {
                 dataIter = null;
                 return;
             }
-            indexIter.next();
+            blockIndex++;
             loadBlock();
             if (dataIter != null) {
                 dataIter.seekToFirst();
@@ -54,11 +61,11 @@ final class TableIterator implements InternalIterator {
 
     private void skipEmptyBackward() throws IOException {
         while (dataIter == null || !dataIter.valid()) {
-            if (!indexIter.valid()) {
+            if (!onBlock()) {
                 dataIter = null;
                 return;
             }
-            indexIter.prev();
+            blockIndex--;
             loadBlock();
             if (dataIter != null) {
                 dataIter.seekToLast();
@@ -73,7 +80,7 @@ final class TableIterator implements InternalIterator {
 
     @Override
     public void seekToFirst() throws IOException {
-        indexIter.seekToFirst();
+        blockIndex = 0;
         loadBlock();
         if (dataIter != null) {
             dataIter.seekToFirst();
@@ -83,7 +90,7 @@ final class TableIterator implements InternalIterator {
 
     @Override
     public void seekToLast() throws IOException {
-        indexIter.seekToLast();
+        blockIndex = index.size() - 1;
         loadBlock();
         if (dataIter != null) {
             dataIter.seekToLast();
@@ -93,7 +100,7 @@ final class TableIterator implements InternalIterator {
 
     @Override
     public void seek(final byte[] target) throws IOException {
-        indexIter.seek(target);
+        blockIndex = index.seek(target);
         loadBlock();
         if (dataIter != null) {
             dataIter.seek(target);

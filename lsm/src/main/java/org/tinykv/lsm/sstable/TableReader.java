@@ -31,7 +31,7 @@ public final class TableReader implements Closeable {
     private final long fileNumber;
     private final BlockCache cache;
     private final long globalSeq;
-    private final Block index;
+    private final TableIndex index;
     private final byte[] filter;
     private final FragmentedTombstones tombstones;
     private final TableProperties properties;
@@ -39,9 +39,9 @@ public final class TableReader implements Closeable {
     /** Per-thread buffer for raw (compressed) block reads: decoding always copies or decompresses out of it. */
     private static final int READ_SCRATCH_BYTES = 64 << 10;
     private static final ThreadLocal<byte[]> READ_SCRATCH = ThreadLocal.withInitial(() -> new byte[READ_SCRATCH_BYTES]);
-    /** Per-thread index and data block iterators reused by point lookups (which never nest). */
+    /** Per-thread data block iterator reused by point lookups (which never nest). */
     private static final ThreadLocal<BlockIterator[]> GET_SCRATCH =
-        ThreadLocal.withInitial(() -> new BlockIterator[2]);
+        ThreadLocal.withInitial(() -> new BlockIterator[1]);
 
     private TableReader(final RandomAccessFile file, final long fileNumber, final BlockCache cache,
                         final long globalSeq, final Footer footer) throws IOException {
@@ -49,7 +49,8 @@ public final class TableReader implements Closeable {
         this.fileNumber = fileNumber;
         this.cache = cache;
         this.globalSeq = globalSeq;
-        this.index = new Block(readRaw(footer.index()), file.name(), footer.index().offset());
+        this.index = TableIndex.decode(new Block(readRaw(footer.index()), file.name(), footer.index().offset()),
+            globalSeq);
         this.filter = readRaw(footer.filter());
         this.tombstones = new FragmentedTombstones(
             TableBuilder.decodeTombstones(readRaw(footer.rangeDel()), globalSeq));
@@ -100,39 +101,42 @@ public final class TableReader implements Closeable {
         return fileNumber;
     }
 
-    /** Reads a block's contents, verifies the checksum and decompresses. */
     private byte[] readRaw(final BlockHandle h) throws IOException {
-        final int size = (int) h.size();
+        return readRaw(h.offset(), (int) h.size());
+    }
+
+    /** Reads a block's contents, verifies the checksum and decompresses. */
+    private byte[] readRaw(final long offset, final int size) throws IOException {
         final byte[] buf;
         if (size + 5 <= READ_SCRATCH_BYTES) {
             buf = READ_SCRATCH.get();
-            readFully(file, h.offset(), buf, size + 5);
+            readFully(file, offset, buf, size + 5);
         } else {
             buf = new byte[size + 5];
-            readFully(file, h.offset(), buf, buf.length);
+            readFully(file, offset, buf, buf.length);
         }
-        return decodeRaw(buf, 0, h);
+        return decodeRaw(buf, 0, offset, size);
     }
 
-    /** Verifies the checksum of the block of {@code h} held in {@code buf} from {@code pos}; returns its type. */
-    private Compression verify(final byte[] buf, final int pos, final BlockHandle h) throws IOException {
-        final int size = (int) h.size();
+    /** Verifies the checksum of the block at {@code offset} held in {@code buf} from {@code pos}; returns its type. */
+    private Compression verify(final byte[] buf, final int pos, final long offset, final int size)
+        throws IOException {
         final CRC32C crc = new CRC32C();
         crc.update(buf, pos, size + 1);
         if (Crc32c.unmask(Fixed.getInt(buf, pos + size + 1)) != (int) crc.getValue()) {
-            throw new CorruptionException(file.name(), h.offset(), "block checksum mismatch");
+            throw new CorruptionException(file.name(), offset, "block checksum mismatch");
         }
         final Compression type = Compression.fromCode(buf[pos + size] & 0xff);
         if (type == null) {
-            throw new CorruptionException(file.name(), h.offset() + size, "unknown compression " + buf[pos + size]);
+            throw new CorruptionException(file.name(), offset + size, "unknown compression " + buf[pos + size]);
         }
         return type;
     }
 
     /** Verifies and decompresses the block of {@code h} held in {@code buf} from {@code pos} (with its trailer). */
-    private byte[] decodeRaw(final byte[] buf, final int pos, final BlockHandle h) throws IOException {
-        final int size = (int) h.size();
-        final Compression type = verify(buf, pos, h);
+    private byte[] decodeRaw(final byte[] buf, final int pos, final long offset, final int size)
+        throws IOException {
+        final Compression type = verify(buf, pos, offset, size);
         if (type == Compression.NONE) {
             return Arrays.copyOfRange(buf, pos, pos + size);
         }
@@ -141,17 +145,16 @@ public final class TableReader implements Closeable {
         } catch (final CorruptionException e) {
             throw e;
         } catch (final IOException e) {
-            throw new CorruptionException(file.name(), h.offset(), e.getMessage());
+            throw new CorruptionException(file.name(), offset, e.getMessage());
         }
     }
 
     /**
      * As {@link #decodeRaw} but into {@code out[0]} (grown if needed, reused by a scan); returns the block length.
      */
-    private int decodeInto(final byte[] buf, final int pos, final BlockHandle h, final byte[][] out)
-        throws IOException {
-        final int size = (int) h.size();
-        final Compression type = verify(buf, pos, h);
+    private int decodeInto(final byte[] buf, final int pos, final long offset, final int size,
+                           final byte[][] out) throws IOException {
+        final Compression type = verify(buf, pos, offset, size);
         if (type == Compression.NONE) {
             if (out[0] == null || out[0].length < size) {
                 out[0] = new byte[Math.max(size, 8192)];
@@ -164,7 +167,7 @@ public final class TableReader implements Closeable {
         } catch (final CorruptionException e) {
             throw e;
         } catch (final IOException e) {
-            throw new CorruptionException(file.name(), h.offset(), e.getMessage());
+            throw new CorruptionException(file.name(), offset, e.getMessage());
         }
     }
 
@@ -188,50 +191,52 @@ public final class TableReader implements Closeable {
     }
 
     /** Returns the data block at {@code h}, from the cache if present, else read (through {@code ra} if given). */
-    Block dataBlock(final BlockHandle h, final boolean fillCache, final Readahead ra) throws IOException {
+    Block dataBlock(final long offset, final int size, final boolean fillCache, final Readahead ra)
+        throws IOException {
         if (ra == null) {
-            return dataBlock(h, fillCache);
+            return dataBlock(offset, size, fillCache);
         }
         if (cache != null) {
-            final Block cached = cache.get(fileNumber, h.offset());
+            final Block cached = cache.get(fileNumber, offset);
             if (cached != null) {
                 return cached;
             }
         }
-        final long end = h.offset() + h.size() + 5;
-        ra.sequential = h.offset() == ra.lastEnd ? ra.sequential + 1 : 0;
+        final long end = offset + size + 5;
+        ra.sequential = offset == ra.lastEnd ? ra.sequential + 1 : 0;
         ra.lastEnd = end;
         if (ra.sequential >= Readahead.READAHEAD_AFTER) {
-            return scanBlock(h, end, ra);
+            return scanBlock(offset, size, end, ra);
         }
         final byte[] raw;
-        if (ra.buf != null && h.offset() >= ra.start && end <= ra.start + ra.length) {
-            raw = decodeRaw(ra.buf, (int) (h.offset() - ra.start), h);
+        if (ra.buf != null && offset >= ra.start && end <= ra.start + ra.length) {
+            raw = decodeRaw(ra.buf, (int) (offset - ra.start), offset, size);
         } else {
-            raw = readRaw(h);
+            raw = readRaw(offset, size);
         }
-        final Block b = new Block(raw, file.name(), h.offset());
+        final Block b = new Block(raw, file.name(), offset);
         if (cache != null && fillCache) {
-            cache.put(fileNumber, h.offset(), b);
+            cache.put(fileNumber, offset, b);
         }
         return b;
     }
 
     /** A block of a sequential scan: through the readahead buffer, decoded into the reused block buffer. */
-    private Block scanBlock(final BlockHandle h, final long end, final Readahead ra) throws IOException {
-        if (ra.buf == null || h.offset() < ra.start || end > ra.start + ra.length) {
-            final int want = (int) Math.max(end - h.offset(), Readahead.READAHEAD_BYTES);
+    private Block scanBlock(final long offset, final int size, final long end, final Readahead ra)
+        throws IOException {
+        if (ra.buf == null || offset < ra.start || end > ra.start + ra.length) {
+            final int want = (int) Math.max(end - offset, Readahead.READAHEAD_BYTES);
             if (ra.buf == null || ra.buf.length < want) {
                 ra.buf = new byte[want];
             }
-            ra.start = h.offset();
-            ra.length = readUpTo(h.offset(), ra.buf, want);
-            if (ra.length < end - h.offset()) {
-                throw new CorruptionException(file.name(), h.offset(), "truncated block read");
+            ra.start = offset;
+            ra.length = readUpTo(offset, ra.buf, want);
+            if (ra.length < end - offset) {
+                throw new CorruptionException(file.name(), offset, "truncated block read");
             }
         }
-        final int length = decodeInto(ra.buf, (int) (h.offset() - ra.start), h, ra.block);
-        return new Block(ra.block[0], length, file.name(), h.offset());
+        final int length = decodeInto(ra.buf, (int) (offset - ra.start), offset, size, ra.block);
+        return new Block(ra.block[0], length, file.name(), offset);
     }
 
     private int readUpTo(final long pos, final byte[] out, final int len) throws IOException {
@@ -247,33 +252,22 @@ public final class TableReader implements Closeable {
     }
 
     /** Returns the data block at {@code h}, from the cache if present. */
-    Block dataBlock(final BlockHandle h, final boolean fillCache) throws IOException {
+    Block dataBlock(final long offset, final int size, final boolean fillCache) throws IOException {
         if (cache != null) {
-            final Block cached = cache.get(fileNumber, h.offset());
+            final Block cached = cache.get(fileNumber, offset);
             if (cached != null) {
                 return cached;
             }
         }
-        final Block b = new Block(readRaw(h), file.name(), h.offset());
+        final Block b = new Block(readRaw(offset, size), file.name(), offset);
         if (cache != null && fillCache) {
-            cache.put(fileNumber, h.offset(), b);
+            cache.put(fileNumber, offset, b);
         }
         return b;
     }
 
-    /** Decodes the block handle in the current index entry. */
-    BlockHandle handleAt(final BlockIterator indexIter) throws IOException {
-        try {
-            return BlockHandle.decode(indexIter.valueArray(), indexIter.valueOffset(), indexIter.valueLength());
-        } catch (final CorruptionException e) {
-            throw e;
-        } catch (final IOException e) {
-            throw new CorruptionException(file.name(), index.fileOffset, "bad index entry: " + e.getMessage());
-        }
-    }
-
-    BlockIterator indexIterator() {
-        return index.iterator(globalSeq);
+    TableIndex index() {
+        return index;
     }
 
     long globalSeq() {
@@ -289,18 +283,15 @@ public final class TableReader implements Closeable {
             return;
         }
         final byte[] seek = lookup.seekKey();
-        final BlockIterator[] scratch = GET_SCRATCH.get();
-        if (scratch[0] == null) {
-            scratch[0] = indexIterator();
-            scratch[1] = index.iterator(globalSeq);
+        final int blockIndex = index.seek(seek);
+        if (blockIndex >= index.size()) {
+            return;
         }
+        final BlockIterator[] scratch = GET_SCRATCH.get();
+        final Block block = dataBlock(index.blockOffset(blockIndex), index.blockSize(blockIndex), true);
+        final BlockIterator bi = scratch[0] == null ? (scratch[0] = block.iterator(globalSeq))
+            : scratch[0].reset(block, globalSeq);
         try {
-            final BlockIterator ii = scratch[0].reset(index, globalSeq);
-            ii.seek(seek);
-            if (!ii.valid()) {
-                return;
-            }
-            final BlockIterator bi = scratch[1].reset(dataBlock(handleAt(ii), true), globalSeq);
             bi.seek(seek);
             if (!bi.valid()
                 || KeyComparator.compareUserPart(bi.keyArray(), 0, bi.keyLength(), lookup.userKey) != 0) {
@@ -313,8 +304,7 @@ public final class TableReader implements Closeable {
             lookup.found(InternalKey.kindOf(trailer), InternalKey.seqOf(trailer),
                 Arrays.copyOfRange(bi.valueArray(), bi.valueOffset(), bi.valueOffset() + bi.valueLength()));
         } finally {
-            scratch[0].detach();
-            scratch[1].detach();
+            bi.detach();
         }
     }
 
@@ -339,13 +329,9 @@ public final class TableReader implements Closeable {
     }
 
     /** Approximate file offset of the data for {@code internalKey}. */
-    public long approximateOffsetOf(final byte[] internalKey) throws IOException {
-        final BlockIterator ii = indexIterator();
-        ii.seek(internalKey);
-        if (!ii.valid()) {
-            return properties.dataBytes();
-        }
-        return handleAt(ii).offset();
+    public long approximateOffsetOf(final byte[] internalKey) {
+        final int i = index.seek(internalKey);
+        return i >= index.size() ? properties.dataBytes() : index.blockOffset(i);
     }
 
     /** Takes a reference; returns false if the reader is already closed. */
