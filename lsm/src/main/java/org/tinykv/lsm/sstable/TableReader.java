@@ -196,15 +196,16 @@ public final class TableReader implements Closeable {
         if (ra == null) {
             return dataBlock(offset, size, fillCache);
         }
+        final long end = offset + size + 5;
+        // a cached block still counts as a step of the scan, or a scan over a partly cached table never reads ahead
+        ra.sequential = offset == ra.lastEnd ? ra.sequential + 1 : 0;
+        ra.lastEnd = end;
         if (cache != null) {
             final Block cached = cache.get(fileNumber, offset);
             if (cached != null) {
                 return cached;
             }
         }
-        final long end = offset + size + 5;
-        ra.sequential = offset == ra.lastEnd ? ra.sequential + 1 : 0;
-        ra.lastEnd = end;
         if (ra.sequential >= Readahead.READAHEAD_AFTER) {
             return scanBlock(offset, size, end, ra);
         }

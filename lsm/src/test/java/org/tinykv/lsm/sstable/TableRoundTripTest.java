@@ -45,17 +45,7 @@ class TableRoundTripTest {
         final MemFileSystem fs = new MemFileSystem();
         final Path p = Path.of("/s.sst");
         final int n = 5000;
-        try (WritableFile f = fs.create(p)) {
-            final TableBuilder tb = new TableBuilder(f, new TableOptions(512, 16, 10, Compression.LZ4));
-            for (int i = 0; i < n; i++) {
-                final byte[] ik = InternalKey.encode(String.format("key%06d", i).getBytes(StandardCharsets.UTF_8),
-                    i + 1, ValueKind.PUT.code());
-                final byte[] v = ("value-" + i + "-" + "z".repeat(i % 50)).getBytes(StandardCharsets.UTF_8);
-                tb.add(ik, 0, ik.length, v, 0, v.length);
-            }
-            tb.finish();
-            f.sync();
-        }
+        writeNumberedTable(fs, p, n);
         final org.tinykv.lsm.cache.BlockCache cache = new org.tinykv.lsm.cache.BlockCache(16 << 20);
         try (TableReader t = TableReader.open(fs.openRandomAccess(p), 7, cache, -1)) {
             final InternalIterator it = t.iterator(true);
@@ -71,6 +61,52 @@ class TableRoundTripTest {
             assertTrue(cache.misses() > 100, "the table has many blocks");
             assertTrue(cache.usedBytes() <= TableReader.Readahead.READAHEAD_AFTER * 1024L,
                 "only the blocks before readahead started are cached: " + cache.usedBytes());
+        }
+    }
+
+    /**
+     * A scan over a table whose blocks are partly cached (runs of cached and uncached blocks) keeps reading ahead
+     * past the cached runs instead of restarting its detection, so it caches no more than before it began.
+     */
+    @Test
+    void scansReadAheadPastCachedBlocks() throws Exception {
+        final MemFileSystem fs = new MemFileSystem();
+        final Path p = Path.of("/c.sst");
+        final int n = 5000;
+        writeNumberedTable(fs, p, n);
+        final org.tinykv.lsm.cache.BlockCache cache = new org.tinykv.lsm.cache.BlockCache(16 << 20);
+        try (TableReader t = TableReader.open(fs.openRandomAccess(p), 8, cache, -1)) {
+            for (int i = 0; i < n; i++) {
+                if ((i / 40) % 2 == 0) {
+                    final byte[] user = String.format("key%06d", i).getBytes(StandardCharsets.UTF_8);
+                    t.get(new Lookup(user, Long.MAX_VALUE >>> 8), BloomFilter.hash(user, 0, user.length));
+                }
+            }
+            final long cachedBefore = cache.usedBytes();
+            assertTrue(cachedBefore > 20 * 512, "the gets cached runs of blocks: " + cachedBefore);
+            final InternalIterator it = t.iterator(true);
+            int i = 0;
+            for (it.seekToFirst(); it.valid(); it.next(), i++) {
+                assertEquals(String.format("key%06d", i), new String(it.keyArray(), it.keyOffset(),
+                    it.keyLength() - 8, StandardCharsets.UTF_8));
+            }
+            assertEquals(n, i);
+            assertTrue(cache.usedBytes() - cachedBefore <= TableReader.Readahead.READAHEAD_AFTER * 1024L,
+                "the scan cached blocks between the cached runs: " + (cache.usedBytes() - cachedBefore));
+        }
+    }
+
+    private static void writeNumberedTable(final MemFileSystem fs, final Path p, final int n) throws Exception {
+        try (WritableFile f = fs.create(p)) {
+            final TableBuilder tb = new TableBuilder(f, new TableOptions(512, 16, 10, Compression.LZ4));
+            for (int i = 0; i < n; i++) {
+                final byte[] ik = InternalKey.encode(String.format("key%06d", i).getBytes(StandardCharsets.UTF_8),
+                    i + 1, ValueKind.PUT.code());
+                final byte[] v = ("value-" + i + "-" + "z".repeat(i % 50)).getBytes(StandardCharsets.UTF_8);
+                tb.add(ik, 0, ik.length, v, 0, v.length);
+            }
+            tb.finish();
+            f.sync();
         }
     }
 
