@@ -68,7 +68,7 @@ public final class TableCache {
             try {
                 t = cache.get(number, n -> {
                     try {
-                        return TableReader.open(fs.openRandomAccess(FileNames.table(dir, n)), n, blockCache,
+                        return TableReader.open(fs.openImmutable(FileNames.table(dir, n)), n, blockCache,
                             globalSeq);
                     } catch (final IOException e) {
                         throw new UncheckedIOException(e);

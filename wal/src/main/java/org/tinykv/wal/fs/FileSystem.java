@@ -28,6 +28,14 @@ public interface FileSystem {
     /** Opens an existing file for positional reads. */
     RandomAccessFile openRandomAccess(Path path) throws IOException;
 
+    /**
+     * Opens an existing file that nobody writes, truncates or replaces while it is open (a table file), for
+     * positional reads; an implementation may map it into memory. Reads past its size at open time return nothing.
+     */
+    default RandomAccessFile openImmutable(final Path path) throws IOException {
+        return openRandomAccess(path);
+    }
+
     /** Returns whether a file or directory exists at {@code path}. */
     boolean exists(Path path);
 

@@ -47,6 +47,21 @@ public final class OsFileSystem implements FileSystem {
         return new OsRandomAccessFile(path.toString(), FileChannel.open(path, StandardOpenOption.READ));
     }
 
+    /** Maps the file into memory (read-only) unless it is larger than one mapping can hold. */
+    @Override
+    public RandomAccessFile openImmutable(final Path path) throws IOException {
+        final FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            if (channel.size() > MappedFiles.MAX_MAPPED_BYTES) {
+                return new OsRandomAccessFile(path.toString(), channel);
+            }
+        } catch (final IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return MappedFiles.map(path.toString(), channel);
+    }
+
     @Override
     public boolean exists(final Path path) {
         return Files.exists(path);

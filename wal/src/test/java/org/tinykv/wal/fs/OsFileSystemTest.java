@@ -27,6 +27,41 @@ class OsFileSystemTest {
 
     private final FileSystem fs = new OsFileSystem();
 
+    /** A mapped immutable file reads like a channel: exact bytes, short reads at the end, nothing past it. */
+    @Test
+    void immutableFilesReadThroughTheMappingAndRefuseReadsAfterClose() throws IOException {
+        final Path t = dir.resolve("000007.sst");
+        final byte[] content = new byte[70_000];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i * 31 + 7);
+        }
+        try (WritableFile w = fs.create(t)) {
+            w.append(content, 0, content.length);
+            w.sync();
+        }
+        final RandomAccessFile r = fs.openImmutable(t);
+        assertEquals(content.length, r.size());
+        final byte[] b = new byte[5000];
+        assertEquals(5000, r.read(4096, b, 0, 5000));
+        assertArrayEquals(java.util.Arrays.copyOfRange(content, 4096, 9096), b);
+        assertEquals(100, r.read(content.length - 100, b, 10, 4000));
+        assertArrayEquals(java.util.Arrays.copyOfRange(content, content.length - 100, content.length),
+            java.util.Arrays.copyOfRange(b, 10, 110));
+        assertEquals(0, r.read(content.length, b, 0, 1));
+        final ByteBuffer bb = ByteBuffer.allocate(300);
+        bb.position(20);
+        assertEquals(280, r.read(1000, bb));
+        assertEquals(300, bb.position());
+        assertArrayEquals(java.util.Arrays.copyOfRange(content, 1000, 1280),
+            java.util.Arrays.copyOfRange(bb.array(), 20, 300));
+        assertThrows(IndexOutOfBoundsException.class, () -> r.read(0, b, 4990, 20));
+        r.close();
+        r.close();
+        assertThrows(IOException.class, () -> r.read(0, b, 0, 1));
+        fs.delete(t);
+        assertFalse(fs.exists(t));
+    }
+
     @Test
     void appendSyncReadRenameDelete() throws IOException {
         final Path a = dir.resolve("a");
