@@ -167,7 +167,7 @@ public final class Db implements AutoCloseable {
     /** Switches to new memtables and a new WAL file; the old generation is queued for flush. Mutex held. */
     void switchMemtables() throws IOException {
         final long number = versions.newFileNumber();
-        final WalFile next = new WalFile(fs.create(FileNames.log(dir, number)));
+        final WalFile next = new WalFile(fs.createLog(FileNames.log(dir, number)));
         fs.syncDir(dir);
         log.sync();
         log.close();

@@ -56,7 +56,7 @@ final class Recovery {
             }
             flushAll(db, edit, outputs);
             final long newLog = db.versions.newFileNumber();
-            final WritableFile logFile = db.fs.create(FileNames.log(db.dir, newLog));
+            final WritableFile logFile = db.fs.createLog(FileNames.log(db.dir, newLog));
             db.fs.syncDir(db.dir);
             db.log = new WalFile(logFile);
             db.logNumber = newLog;

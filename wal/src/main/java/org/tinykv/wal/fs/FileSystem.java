@@ -22,6 +22,16 @@ public interface FileSystem {
     /** Creates {@code path}, truncating it if it exists, and opens it for appending. */
     WritableFile create(Path path) throws IOException;
 
+    /**
+     * Creates {@code path} (truncating it) for a log that is only appended to and read back by the log reader, which
+     * reads a tail of zeros as the end of the log: an implementation may copy appends straight into a memory map of
+     * a zero-filled region of the file. Appends are still handed to the operating system when they return (a flush
+     * is then free), and only {@link WritableFile#sync()} makes them durable.
+     */
+    default WritableFile createLog(final Path path) throws IOException {
+        return create(path);
+    }
+
     /** Opens an existing file for appending at its end (used to reuse a preallocated or recycled file). */
     WritableFile openForAppend(Path path) throws IOException;
 

@@ -55,7 +55,8 @@ final class MappedFiles {
         }
     }
 
-    private static void unmap(final MappedByteBuffer buffer) {
+    /** Releases {@code buffer}'s mapping now; nobody may touch the buffer afterwards. */
+    static void unmap(final MappedByteBuffer buffer) {
         if (INVOKE_CLEANER == null) {
             return;
         }

@@ -34,6 +34,14 @@ public final class OsFileSystem implements FileSystem {
         return new OsWritableFile(channel, 0);
     }
 
+    /** A log appended through a memory map of zero-filled regions ({@link MappedLogFile}). */
+    @Override
+    public WritableFile createLog(final Path path) throws IOException {
+        final FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        return new MappedLogFile(path.toString(), channel);
+    }
+
     @Override
     public WritableFile openForAppend(final Path path) throws IOException {
         final FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE);

@@ -62,6 +62,51 @@ class OsFileSystemTest {
         assertFalse(fs.exists(t));
     }
 
+    /**
+     * A mapped log: records appended across region boundaries read back while it is still open (its zero tail ends
+     * the log, even in absolute-consistency mode), a preallocated extent and syncs work, and close truncates the file
+     * to what was appended.
+     */
+    @Test
+    void mappedLogReadsBackAcrossRegionsAndCloseTruncatesTheZeroTail() throws IOException {
+        final Path log = dir.resolve("000002.log");
+        final WritableFile file = fs.createLog(log);
+        final org.tinykv.wal.record.RecordWriter w = new org.tinykv.wal.record.RecordWriter(file);
+        final int records = 2_000;
+        final int recordBytes = 3_000;
+        for (int i = 0; i < records; i++) {
+            final byte[] r = new byte[recordBytes];
+            java.util.Arrays.fill(r, (byte) (i * 7 + 1));
+            w.addRecord(r);
+            if (i == 100) {
+                file.preallocate(file.size() + (1 << 20));
+                w.sync();
+            }
+        }
+        w.flush();
+        final long written = file.size();
+        assertTrue(written > MappedLogFile.REGION_BYTES, "the log crossed a region boundary: " + written);
+        assertTrue(fs.size(log) > written, "the file holds a zero tail while open");
+        assertEquals(records, readAll(log));
+        w.sync();
+        w.close();
+        assertEquals(written, fs.size(log));
+        assertEquals(records, readAll(log));
+        assertThrows(IOException.class, () -> file.append(new byte[1], 0, 1));
+    }
+
+    private int readAll(final Path log) throws IOException {
+        int n = 0;
+        try (RecordReader r = new RecordReader(fs.openRandomAccess(log), RecoveryMode.ABSOLUTE_CONSISTENCY)) {
+            for (byte[] rec = r.next(); rec != null; rec = r.next()) {
+                assertEquals(3_000, rec.length);
+                assertEquals((byte) (n * 7 + 1), rec[2_999]);
+                n++;
+            }
+        }
+        return n;
+    }
+
     @Test
     void appendSyncReadRenameDelete() throws IOException {
         final Path a = dir.resolve("a");
