@@ -28,18 +28,16 @@ final class TableIndex {
     private final byte[] keys;
     /** Entry {@code i}'s key is {@code keys[keyStarts[i], keyStarts[i + 1])}. */
     private final int[] keyStarts;
-    private final long[] offsets;
-    private final int[] sizes;
+    /** Block {@code i}'s offset at {@code 2i} and size at {@code 2i + 1}: one cache line serves both. */
+    private final long[] handles;
     private final long[] words;
     private final int prefixLength;
     private final int count;
 
-    private TableIndex(final byte[] keys, final int[] keyStarts, final long[] offsets, final int[] sizes,
-                       final int count) {
+    private TableIndex(final byte[] keys, final int[] keyStarts, final long[] handles, final int count) {
         this.keys = keys;
         this.keyStarts = keyStarts;
-        this.offsets = offsets;
-        this.sizes = sizes;
+        this.handles = handles;
         this.count = count;
         this.prefixLength = count == 0 ? 0 : commonUserPrefix(0, count - 1);
         this.words = new long[count];
@@ -57,14 +55,12 @@ final class TableIndex {
         final BlockIterator it = index.iterator(globalSeq);
         byte[] keys = new byte[Math.max(64, index.data.length)];
         int[] starts = new int[65];
-        long[] offsets = new long[64];
-        int[] sizes = new int[64];
+        long[] handles = new long[128];
         int n = 0;
         int used = 0;
         for (it.seekToFirst(); it.valid(); it.next()) {
-            if (n == offsets.length) {
-                offsets = Arrays.copyOf(offsets, 2 * n);
-                sizes = Arrays.copyOf(sizes, 2 * n);
+            if (2 * n == handles.length) {
+                handles = Arrays.copyOf(handles, 4 * n);
                 starts = Arrays.copyOf(starts, 2 * n + 1);
             }
             final int len = it.keyLength();
@@ -83,13 +79,13 @@ final class TableIndex {
                 throw new CorruptionException(index.file, index.fileOffset, "bad index entry " + n + ": "
                     + e.getMessage());
             }
-            offsets[n] = h.offset();
-            sizes[n] = (int) h.size();
+            handles[2 * n] = h.offset();
+            handles[2 * n + 1] = h.size();
             n++;
         }
         starts[n] = used;
-        return new TableIndex(Arrays.copyOf(keys, used), Arrays.copyOf(starts, n + 1), Arrays.copyOf(offsets, n),
-            Arrays.copyOf(sizes, n), n);
+        return new TableIndex(Arrays.copyOf(keys, used), Arrays.copyOf(starts, n + 1), Arrays.copyOf(handles, 2 * n),
+            n);
     }
 
     private int userLength(final int i) {
@@ -122,11 +118,11 @@ final class TableIndex {
     }
 
     long blockOffset(final int i) {
-        return offsets[i];
+        return handles[2 * i];
     }
 
     int blockSize(final int i) {
-        return sizes[i];
+        return (int) handles[2 * i + 1];
     }
 
     /** The index (= data block) of the first separator at or after the internal key {@code target}; size() if none. */
@@ -158,10 +154,5 @@ final class TableIndex {
             }
         }
         return lo;
-    }
-
-    /** Heap bytes held, for accounting. */
-    long memoryBytes() {
-        return keys.length + 4L * keyStarts.length + 8L * offsets.length + 4L * sizes.length + 8L * words.length;
     }
 }
