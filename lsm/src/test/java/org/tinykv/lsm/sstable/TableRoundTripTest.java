@@ -48,16 +48,7 @@ class TableRoundTripTest {
         writeNumberedTable(fs, p, n);
         final org.tinykv.lsm.cache.BlockCache cache = new org.tinykv.lsm.cache.BlockCache(16 << 20);
         try (TableReader t = TableReader.open(fs.openRandomAccess(p), 7, cache, -1)) {
-            final InternalIterator it = t.iterator(true);
-            int i = 0;
-            for (it.seekToFirst(); it.valid(); it.next(), i++) {
-                final String key = new String(it.keyArray(), it.keyOffset(), it.keyLength() - 8,
-                    StandardCharsets.UTF_8);
-                assertEquals(String.format("key%06d", i), key);
-                assertEquals("value-" + i + "-" + "z".repeat(i % 50), new String(it.valueArray(), it.valueOffset(),
-                    it.valueLength(), StandardCharsets.UTF_8));
-            }
-            assertEquals(n, i);
+            scanNumberedTable(t, n);
             assertTrue(cache.misses() > 100, "the table has many blocks");
             assertTrue(cache.usedBytes() <= TableReader.Readahead.READAHEAD_AFTER * 1024L,
                 "only the blocks before readahead started are cached: " + cache.usedBytes());
@@ -84,16 +75,23 @@ class TableRoundTripTest {
             }
             final long cachedBefore = cache.usedBytes();
             assertTrue(cachedBefore > 20 * 512, "the gets cached runs of blocks: " + cachedBefore);
-            final InternalIterator it = t.iterator(true);
-            int i = 0;
-            for (it.seekToFirst(); it.valid(); it.next(), i++) {
-                assertEquals(String.format("key%06d", i), new String(it.keyArray(), it.keyOffset(),
-                    it.keyLength() - 8, StandardCharsets.UTF_8));
-            }
-            assertEquals(n, i);
+            scanNumberedTable(t, n);
             assertTrue(cache.usedBytes() - cachedBefore <= TableReader.Readahead.READAHEAD_AFTER * 1024L,
                 "the scan cached blocks between the cached runs: " + (cache.usedBytes() - cachedBefore));
         }
+    }
+
+    /** Scans a table of {@link #writeNumberedTable} and checks every entry. */
+    private static void scanNumberedTable(final TableReader t, final int n) throws Exception {
+        final InternalIterator it = t.iterator(true);
+        int i = 0;
+        for (it.seekToFirst(); it.valid(); it.next(), i++) {
+            assertEquals(String.format("key%06d", i), new String(it.keyArray(), it.keyOffset(), it.keyLength() - 8,
+                StandardCharsets.UTF_8));
+            assertEquals("value-" + i + "-" + "z".repeat(i % 50), new String(it.valueArray(), it.valueOffset(),
+                it.valueLength(), StandardCharsets.UTF_8));
+        }
+        assertEquals(n, i);
     }
 
     private static void writeNumberedTable(final MemFileSystem fs, final Path p, final int n) throws Exception {

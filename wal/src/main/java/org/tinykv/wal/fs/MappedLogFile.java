@@ -97,13 +97,7 @@ final class MappedLogFile implements WritableFile {
 
     /** Extends the zero-filled extent of the file to at least {@code end} with positional writes of zeros. */
     private void zeroFill(final long end) throws IOException {
-        long position = Math.max(zeroedEnd, size);
-        while (position < end) {
-            zeros.clear().limit((int) Math.min(ZERO_WRITE_BYTES, end - position));
-            while (zeros.hasRemaining()) {
-                position += channel.write(zeros, position);
-            }
-        }
+        OsFileSystem.writeZeros(channel, zeros, Math.max(zeroedEnd, size), end);
         zeroedEnd = Math.max(zeroedEnd, end);
     }
 

@@ -138,6 +138,18 @@ public final class OsFileSystem implements FileSystem {
         };
     }
 
+    /** Writes zeros over {@code [position, end)} of {@code channel} through {@code zeros} (whose contents are 0). */
+    static void writeZeros(final FileChannel channel, final ByteBuffer zeros, final long position, final long end)
+        throws IOException {
+        long at = position;
+        while (at < end) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), end - at));
+            while (zeros.hasRemaining()) {
+                at += channel.write(zeros, at);
+            }
+        }
+    }
+
     /** A buffered appender over a channel; confined to one thread at a time. */
     private static final class OsWritableFile implements WritableFile {
         private final FileChannel channel;
@@ -199,13 +211,8 @@ public final class OsFileSystem implements FileSystem {
             if (totalBytes <= position) {
                 return;
             }
-            final ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(WRITE_BUFFER_BYTES, totalBytes - position));
-            while (position < totalBytes) {
-                zeros.clear().limit((int) Math.min(zeros.capacity(), totalBytes - position));
-                while (zeros.hasRemaining()) {
-                    position += channel.write(zeros, position);
-                }
-            }
+            writeZeros(channel, ByteBuffer.allocate((int) Math.min(WRITE_BUFFER_BYTES, totalBytes - position)),
+                position, totalBytes);
             channel.force(true);
             allocated = totalBytes;
         }
