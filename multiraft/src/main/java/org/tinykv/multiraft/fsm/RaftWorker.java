@@ -19,7 +19,8 @@ import org.tinykv.multiraft.transport.Transport;
 
 /**
  * Drives peers: each round takes up to {@code maxBatch} peers with mail, feeds them their messages, proposals
- * and ticks, collects their Readys into ONE raft-engine batch written with one fsync, then sends their messages
+ * and ticks, collects their Readys into ONE raft-engine batch written with one fsync (leaders send their appends
+ * while it is written: {@link Peer#replicateBeforePersist}), then sends the other messages
  * and hands committed entries and confirmed reads to the apply router. The ticker worker also broadcasts a tick
  * every {@code tickMillis} of its clock.
  *
@@ -103,6 +104,11 @@ public final class RaftWorker implements Agent {
                             sync |= p.peer.readyNeedsSync();
                         }
                     });
+                }
+            }
+            for (final PeerFsm p : persisted) {
+                if (!p.stopped) {
+                    guarded(p, () -> p.peer.replicateBeforePersist(transport));
                 }
             }
             if (!wb.isEmpty()) {

@@ -92,25 +92,21 @@ public final class Peer {
     private StateRole role = StateRole.FOLLOWER;
     private Ready outstanding;
     private boolean needsSync;
+    /** Whether the outstanding Ready's messages may go out before its batch is durable (a leader's, same term). */
+    private boolean mayReplicateEarly;
+    private boolean sentEarly;
 
     /** A read waiting for ReadIndex. */
-    private record PendingRead(RaftCmdRequest request, CmdCallback callback, long term) {
-    }
+    private record PendingRead(RaftCmdRequest request, CmdCallback callback, long term) { }
 
-    /**
-     * Creates the peer of {@code storage}'s region on {@code storeId}.
-     *
-     * @throws IllegalArgumentException if the region has no peer on this store
-     */
+    /** Creates the peer of {@code storage}'s region on {@code storeId}; IllegalArgumentException if it has none. */
     public Peer(final long storeId, final PeerStorage storage, final PeerConfig cfg) {
         this(storeId, storage, cfg, RegionChecks.findPeer(storage.region(), storeId));
     }
 
     /**
-     * Creates peer {@code meta} of {@code storage}'s region on {@code storeId} (for a peer created on demand,
-     * whose storage is uninitialized and does not list it yet).
-     *
-     * @throws IllegalArgumentException if {@code meta} is null or on another store
+     * Creates peer {@code meta} of {@code storage}'s region on {@code storeId} (for a peer created on demand, whose
+     * storage is uninitialized and does not list it yet); IllegalArgumentException if meta is null or elsewhere.
      */
     public Peer(final long storeId, final PeerStorage storage, final PeerConfig cfg,
                 final org.tinykv.proto.metapb.Peer meta) {
@@ -286,10 +282,7 @@ public final class Peer {
         this.snapshotStatusSink = sink;
     }
 
-    /**
-     * Where region heartbeats go: {@code sink} gets this peer when it becomes leader, after a region change while
-     * leader, and every {@code everyTicks} ticks while leader.
-     */
+    /** Region heartbeats go to {@code sink}: on becoming leader, on region changes and every everyTicks as leader. */
     public void setHeartbeatSink(final long everyTicks, final Consumer<Peer> sink) {
         this.heartbeatTicks = everyTicks;
         this.heartbeatSink = sink;
@@ -518,10 +511,7 @@ public final class Peer {
                 + req.getAdminRequest().getCmdType() + " is not supported yet"), term), null);
     }
 
-    /**
-     * Whether the batch filled by the last {@link #handleReady} must be synced before {@link #postPersist}: it holds
-     * log entries, a snapshot, or a new term or vote. Only a commit index change needs no sync.
-     */
+    /** Whether the last {@link #handleReady}'s batch must be synced: entries, a snapshot, a new term or vote. */
     public boolean readyNeedsSync() {
         return needsSync;
     }
@@ -560,18 +550,38 @@ public final class Peer {
         }
         storage.append(rd.entries(), raftWb);
         needsSync = snap || !rd.entries().isEmpty();
+        boolean termOrVoteChanged = false;
         if (rd.hardState() != null) {
             final HardState was = storage.raftState().getHardState();
             // A new commit index alone may be lost in a crash (it is learned again from the leader); a new term or
             // vote must be durable before the messages that depend on it go out.
-            needsSync |= rd.hardState().getTerm() != was.getTerm() || rd.hardState().getVote() != was.getVote();
+            termOrVoteChanged = rd.hardState().getTerm() != was.getTerm() || rd.hardState().getVote() != was.getVote();
+            needsSync |= termOrVoteChanged;
             storage.setHardState(rd.hardState());
         }
+        final StateRole roleNow = rd.softState() != null ? rd.softState().role() : role;
+        mayReplicateEarly = roleNow == StateRole.LEADER && !termOrVoteChanged && !snap;
+        sentEarly = false;
         if (snap || rd.hardState() != null || !rd.entries().isEmpty()) {
             storage.writeRaftState(raftWb);
         }
         outstanding = rd;
         return true;
+    }
+
+    /**
+     * Before the batch of {@link #handleReady} is written, a leader (same term and vote) sends the Ready's messages,
+     * so followers persist new entries while it does (raft thesis 10.2.1). Safe: acknowledgements are stepped only
+     * in a later round of this peer, after this batch is durable, so no entry commits on the leader's undurable copy.
+     */
+    public void replicateBeforePersist(final Transport transport) {
+        if (outstanding == null || !mayReplicateEarly || sentEarly) {
+            return;
+        }
+        for (final Message m : outstanding.messages()) {
+            send(transport, m);
+        }
+        sentEarly = true;
     }
 
     /**
@@ -587,8 +597,10 @@ public final class Peer {
         if (rd.softState() != null) {
             onRoleChange(rd.softState().lead(), rd.softState().role());
         }
-        for (final Message m : rd.messages()) {
-            send(transport, m);
+        if (!sentEarly) {
+            for (final Message m : rd.messages()) {
+                send(transport, m);
+            }
         }
         final List<ApplyTask> tasks = new ArrayList<>(2);
         if (pendingSnapshot != null) {
