@@ -70,7 +70,8 @@ final class WorkloadRunnerTest {
         assertEquals(NUM, engine.cursors.get(), "one iterator per seek");
         final WorkloadResult scan = runner.run(Workload.READSEQ, engine);
         assertEquals(NUM, scan.ops());
-        assertEquals(NUM + 2, engine.cursors.get(), "readseq: one warm-up scan, then the timed one");
+        assertEquals(NUM + WorkloadRunner.READSEQ_WARMUP_SCANS + 1, engine.cursors.get(),
+            "readseq: the warm-up scans, then the timed one");
         assertEquals("batch" + WorkloadRunner.READSEQ_BATCH, scan.latencyNote());
     }
 
