@@ -150,7 +150,9 @@ final class TxnBenchRunner {
                     }
                     break;
                 }
-                if (measured) {
+                // a failed attempt counts by when it ended: a transaction begun in the warmup that keeps failing
+                // (e.g. the server went away) must still show up as errors
+                if (nanoClock.getAsLong() >= measureStart) {
                     (outcome == TxnClient.Outcome.ABORTED ? aborts : errors).increment();
                 }
                 if (outcome == TxnClient.Outcome.FAILED) {
