@@ -1,10 +1,12 @@
 package org.tinykv.tools.bench.txn;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -66,9 +68,24 @@ final class TxnBenchRunner {
         return lastError;
     }
 
-    /** The key of index {@code i}. */
+    private static final byte[] KEY_PREFIX = "txnbench/".getBytes(StandardCharsets.US_ASCII);
+    private static final int KEY_DIGITS = 12;
+
+    /**
+     * The key of index {@code i} (0 &lt;= i &lt; 10^12): {@code txnbench/} and {@code i} in 12 zero-padded decimal
+     * digits, built byte by byte (a per-transaction {@code String.format} cost the client more than a key is worth).
+     */
     static ByteString key(long i) {
-        return ByteString.copyFrom(String.format(Locale.ROOT, "txnbench/%012d", i), StandardCharsets.US_ASCII);
+        if (i < 0 || i >= 1_000_000_000_000L) {
+            throw new IllegalArgumentException("key index out of range: " + i);
+        }
+        byte[] out = Arrays.copyOf(KEY_PREFIX, KEY_PREFIX.length + KEY_DIGITS);
+        long v = i;
+        for (int pos = out.length - 1; pos >= KEY_PREFIX.length; pos--) {
+            out[pos] = (byte) ('0' + (int) (v % 10));
+            v /= 10;
+        }
+        return UnsafeByteOperations.unsafeWrap(out);
     }
 
     /** Runs the warmup and the measured phase and returns the result of the latter. */
@@ -133,7 +150,9 @@ final class TxnBenchRunner {
                     }
                     break;
                 }
-                if (measured) {
+                // a failed attempt counts by when it ended: a transaction begun in the warmup that keeps failing
+                // (e.g. the server went away) must still show up as errors
+                if (nanoClock.getAsLong() >= measureStart) {
                     (outcome == TxnClient.Outcome.ABORTED ? aborts : errors).increment();
                 }
                 if (outcome == TxnClient.Outcome.FAILED) {
@@ -148,6 +167,9 @@ final class TxnBenchRunner {
 
     /** {@code keysPerTxn} distinct keys, in key order. */
     private List<ByteString> pickKeys(SplittableRandom rnd) {
+        if (settings.keysPerTxn() == 1) {
+            return List.of(key(rnd.nextLong(settings.keys())));
+        }
         TreeSet<Long> picked = new TreeSet<>();
         while (picked.size() < settings.keysPerTxn()) {
             picked.add(rnd.nextLong(settings.keys()));

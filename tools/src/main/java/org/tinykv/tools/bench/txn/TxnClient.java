@@ -1,6 +1,7 @@
 package org.tinykv.tools.bench.txn;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.StatusRuntimeException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -86,13 +87,13 @@ final class TxnClient {
         PrewriteRequest.Builder pw = PrewriteRequest.newBuilder().setStartVersion(startTs).setPrimaryLock(primary)
             .setLockTtl(lockTtlMillis);
         for (ByteString key : keys) {
-            byte[] value = read(key, startTs);
+            ByteString value = read(key, startTs);
             if (value == null) {
                 return Outcome.FAILED;
             }
-            long counter = value.length == 0 ? 0 : ByteBuffer.wrap(value).getLong();
+            long counter = value.size() == 0 ? 0 : value.asReadOnlyByteBuffer().getLong();
             pw.addMutations(Mutation.newBuilder().setOp(Op.Put).setKey(key)
-                .setValue(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(counter + 1).array())));
+                .setValue(UnsafeByteOperations.unsafeWrap(ByteBuffer.allocate(8).putLong(counter + 1).array())));
         }
         PrewriteResponse pr = kv.prewrite(pw.build());
         if (pr.hasRegionError()) {
@@ -140,7 +141,7 @@ final class TxnClient {
     }
 
     /** The value of {@code key} at {@code ts} (empty if absent), resolving locks; null on failure. */
-    private byte[] read(ByteString key, long ts) {
+    private ByteString read(ByteString key, long ts) {
         long waitStart = nanoClock.getAsLong();
         while (true) {
             GetResponse r = kv.get(GetRequest.newBuilder().setKey(key).setVersion(ts).build());
@@ -149,7 +150,7 @@ final class TxnClient {
                 return null;
             }
             if (!r.hasError()) {
-                return r.getValue().toByteArray();
+                return r.getValue();
             }
             if (!r.getError().hasLocked()) {
                 lastError = "KvGet: " + r.getError();
