@@ -95,6 +95,51 @@ class OsFileSystemTest {
         assertThrows(IOException.class, () -> file.append(new byte[1], 0, 1));
     }
 
+    /**
+     * A log switches between mapped and written appends (a sync switches to written, a megabyte without a sync back
+     * to mapped); whichever way, arrays and buffers land at the right offsets, readable at once, and close leaves
+     * exactly the appended bytes.
+     */
+    @Test
+    void logAppendsLandInOrderAcrossMappedAndWrittenModes() throws IOException {
+        final Path log = dir.resolve("000003.log");
+        final java.util.Random rnd = new java.util.Random(42);
+        final java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        try (WritableFile file = fs.createLog(log)) {
+            for (int i = 0; i < 400; i++) {
+                final byte[] chunk = new byte[1 + rnd.nextInt(40_000)];
+                rnd.nextBytes(chunk);
+                if (i % 3 == 0) {
+                    file.append(ByteBuffer.wrap(chunk));
+                } else {
+                    file.append(chunk, 0, chunk.length);
+                }
+                expected.write(chunk, 0, chunk.length);
+                if (i % 50 < 5) {
+                    file.sync();
+                } else {
+                    file.flush();
+                }
+                if (i % 97 == 0) {
+                    final byte[] all = expected.toByteArray();
+                    final byte[] tail = new byte[chunk.length];
+                    try (RandomAccessFile r = fs.openRandomAccess(log)) {
+                        assertEquals(chunk.length, r.read(all.length - chunk.length, tail, 0, tail.length));
+                    }
+                    assertArrayEquals(chunk, tail, "appended bytes are readable after a flush, chunk " + i);
+                }
+            }
+            assertEquals(expected.size(), file.size());
+        }
+        final byte[] all = expected.toByteArray();
+        assertEquals(all.length, fs.size(log));
+        final byte[] read = new byte[all.length];
+        try (RandomAccessFile r = fs.openRandomAccess(log)) {
+            assertEquals(all.length, r.read(0, read, 0, read.length));
+        }
+        assertArrayEquals(all, read);
+    }
+
     private int readAll(final Path log) throws IOException {
         int n = 0;
         try (RecordReader r = new RecordReader(fs.openRandomAccess(log), RecoveryMode.ABSOLUTE_CONSISTENCY)) {
