@@ -17,6 +17,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * while another thread still reads would fault, so owners close only after their last reader is done (TableReader
  * is reference counted). Where the cleaner is not reachable the mapping is left to the collector.
  *
+ * <p>Failure mode: a flipped bit reads as data and fails the table's block checksum as before, but a mapped file
+ * that shrinks under its reader (truncated or damaged outside TinyKV) or a device error makes the JVM raise an
+ * asynchronous {@link InternalError} ("a fault occurred in an unsafe memory access operation") in the reading thread
+ * instead of an {@link IOException}; the process survives. Table files are never truncated by TinyKV.
+ *
  * <p>Thread-safety: reads use absolute positions only and are safe from many threads.
  */
 final class MappedFiles {
