@@ -69,14 +69,10 @@ final class MappedLogFile implements WritableFile {
         int left = length;
         while (left > 0) {
             final int n = Math.min(left, syncing ? bufferSpace() : regionSpace());
-            try {
-                if (syncing) {
-                    buffer.put(source, position, n);
-                } else {
-                    region.put((int) (size - regionStart), source, position, n);
-                }
-            } catch (final InternalError e) {
-                throw new IOException(name + ": write into the mapped log failed at offset " + size, e);
+            if (syncing) {
+                buffer.put(source, position, n);
+            } else {
+                region.put((int) (size - regionStart), source, position, n);
             }
             position += n;
             left -= n;
@@ -102,11 +98,7 @@ final class MappedLogFile implements WritableFile {
             final int n = Math.min(source.remaining(), syncing ? bufferSpace() : regionSpace());
             final ByteBuffer into = syncing ? buffer : region;
             final int at = syncing ? buffer.position() : (int) (size - regionStart);
-            try {
-                into.put(at, source, source.position(), n);
-            } catch (final InternalError e) {
-                throw new IOException(name + ": write into the mapped log failed at offset " + size, e);
-            }
+            into.put(at, source, source.position(), n);
             if (syncing) {
                 buffer.position(at + n);
             }
