@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.tinykv.proto.schedulerpb.RegionHeartbeatRequest;
 import org.tinykv.proto.schedulerpb.RegionHeartbeatResponse;
 import org.tinykv.proto.schedulerpb.SchedulerGrpc;
+import org.tinykv.server.ReconnectBackoff;
 
 /**
  * The one long-lived {@code RegionHeartbeat} bidi stream of a client. {@link #offer} never blocks: requests wait in
@@ -35,8 +36,7 @@ final class RegionHeartbeatStream implements AutoCloseable {
     private final Runnable onUnavailable;
     private final ArrayBlockingQueue<RegionHeartbeatRequest> queue;
     private final ScheduledExecutorService exec;
-    private final long minBackoffNanos;
-    private final long maxBackoffNanos;
+    private final ReconnectBackoff backoff;
     private final LongSupplier nanoClock;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private volatile boolean closed;
@@ -46,7 +46,6 @@ final class RegionHeartbeatStream implements AutoCloseable {
     private ClientCallStreamObserver<RegionHeartbeatRequest> stream;
     private long generation;
     private long openedAtNanos;
-    private long backoffNanos;
     private boolean reopenScheduled;
 
     private final AtomicLong sent = new AtomicLong();
@@ -60,8 +59,7 @@ final class RegionHeartbeatStream implements AutoCloseable {
         this.stub = stub;
         this.onUnavailable = onUnavailable;
         this.queue = new ArrayBlockingQueue<>(opts.heartbeatQueue());
-        this.minBackoffNanos = opts.reconnectMin().toNanos();
-        this.maxBackoffNanos = opts.reconnectMax().toNanos();
+        this.backoff = new ReconnectBackoff(opts.reconnectMin(), opts.reconnectMax());
         this.nanoClock = nanoClock;
         final ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
             final Thread t = new Thread(r, "pd-region-heartbeat");
@@ -166,7 +164,7 @@ final class RegionHeartbeatStream implements AutoCloseable {
         }
         runOnSender(() -> {
             if (gen == generation) {
-                backoffNanos = 0;
+                backoff.reset();
             }
         });
         final Consumer<RegionHeartbeatResponse> l = listener;
@@ -188,17 +186,14 @@ final class RegionHeartbeatStream implements AutoCloseable {
             if (status.getCode() == Status.Code.UNAVAILABLE) {
                 onUnavailable.run();
             }
-            if (nanoClock.getAsLong() - openedAtNanos > maxBackoffNanos) {
-                backoffNanos = 0;
-            }
-            backoffNanos = backoffNanos == 0 ? minBackoffNanos : Math.min(maxBackoffNanos, backoffNanos * 2);
+            final long delayNanos = backoff.nextDelayNanos(openedAtNanos, nanoClock.getAsLong());
             LOG.info("event=region_heartbeat_stream_broken status={} reopen_in_ms={}", status,
-                    backoffNanos / 1_000_000);
+                    delayNanos / 1_000_000);
             reopenScheduled = true;
             exec.schedule(() -> {
                 reopenScheduled = false;
                 drain();
-            }, backoffNanos, TimeUnit.NANOSECONDS);
+            }, delayNanos, TimeUnit.NANOSECONDS);
         });
     }
 

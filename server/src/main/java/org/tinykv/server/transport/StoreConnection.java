@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.tinykv.proto.raft_serverpb.Done;
 import org.tinykv.proto.raft_serverpb.RaftMessage;
 import org.tinykv.proto.tinykvpb.TinyKvGrpc;
+import org.tinykv.server.ReconnectBackoff;
 
 /**
  * The raft messages to one store: a bounded queue drained onto one {@code Raft} client stream by the transport's
@@ -38,8 +39,7 @@ final class StoreConnection {
     private final TransportMetrics metrics;
     private final Function<String, ManagedChannel> channels;
     private final LongSupplier nanoClock;
-    private final long minBackoffNanos;
-    private final long maxBackoffNanos;
+    private final ReconnectBackoff backoff;
     private final ArrayBlockingQueue<RaftMessage> queue;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private volatile boolean closed;
@@ -50,7 +50,6 @@ final class StoreConnection {
     private ClientCallStreamObserver<RaftMessage> stream;
     private long generation;
     private long openedAtNanos;
-    private long backoffNanos;
     private long retryAtNanos;
     private boolean retryScheduled;
 
@@ -63,8 +62,7 @@ final class StoreConnection {
         this.metrics = metrics;
         this.channels = channels;
         this.nanoClock = nanoClock;
-        this.minBackoffNanos = opts.reconnectMin().toNanos();
-        this.maxBackoffNanos = opts.reconnectMax().toNanos();
+        this.backoff = new ReconnectBackoff(opts.reconnectMin(), opts.reconnectMax());
         this.queue = new ArrayBlockingQueue<>(opts.queueCapacity());
     }
 
@@ -189,14 +187,11 @@ final class StoreConnection {
             address = null;
         }
         final long now = nanoClock.getAsLong();
-        if (now - openedAtNanos > maxBackoffNanos) {
-            backoffNanos = 0;
-        }
-        backoffNanos = backoffNanos == 0 ? minBackoffNanos : Math.min(maxBackoffNanos, backoffNanos * 2);
-        retryAtNanos = now + backoffNanos;
+        final long delayNanos = backoff.nextDelayNanos(openedAtNanos, now);
+        retryAtNanos = now + delayNanos;
         LOG.info("event=raft_stream_broken store={} code={} reason=\"{}\" retry_in_ms={}", storeId,
                 status.getCode(), status.getDescription() != null ? status.getDescription()
-                        : String.valueOf(status.getCause()), backoffNanos / 1_000_000);
+                        : String.valueOf(status.getCause()), delayNanos / 1_000_000);
     }
 
     private void dropQueue(final AtomicLong counter) {
