@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -21,14 +22,17 @@ import org.tinykv.proto.tinykvpb.TinyKvGrpc;
 import org.tinykv.server.ReconnectBackoff;
 
 /**
- * The raft messages to one store: a bounded queue drained onto one {@code Raft} client stream by the transport's
- * sender threads, while the stream is ready (gRPC flow control; consecutive messages are flushed together). The
- * stream is opened lazily; when it breaks (or the store cannot be resolved or reached) the queue is dropped, the
- * address is invalidated, the channel closed, and the next connection waits a backoff that doubles up to the maximum
- * (it restarts from the minimum once a stream had lived longer than the maximum).
+ * The raft messages to one store: a bounded queue drained onto one {@code Raft} client stream while the stream is
+ * ready (gRPC flow control; consecutive messages are flushed together). The caller of {@link #enqueue} (a raft
+ * worker) writes the queue onto an open, ready stream itself when no one else is: a hop to a sender thread cost a
+ * scheduling delay on every commit. The transport's sender threads do everything that may wait (resolving the
+ * address, connecting, backing off) and drain what the callers left (stream not ready, lock busy). The stream is
+ * opened lazily; when it breaks (or the store cannot be resolved or reached) the queue is dropped, the address is
+ * invalidated, the channel closed, and the next connection waits a backoff that doubles up to the maximum (it
+ * restarts from the minimum once a stream had lived longer than the maximum).
  *
- * <p>Thread-safety: {@link #enqueue} is safe from any thread; the stream state is guarded by this object's lock and
- * changed only on sender threads.
+ * <p>Thread-safety: {@link #enqueue} is safe from any thread; the stream state is guarded by {@code lock} and
+ * opened or closed only on sender threads.
  */
 final class StoreConnection {
     private static final Logger LOG = LoggerFactory.getLogger(StoreConnection.class);
@@ -42,9 +46,10 @@ final class StoreConnection {
     private final ReconnectBackoff backoff;
     private final ArrayBlockingQueue<RaftMessage> queue;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean closed;
 
-    // guarded by this
+    // guarded by lock
     private ManagedChannel channel;
     private String address;
     private ClientCallStreamObserver<RaftMessage> stream;
@@ -75,6 +80,18 @@ final class StoreConnection {
         if (!queue.offer(msg)) {
             metrics.droppedQueueFull.incrementAndGet();
         }
+        if (lock.tryLock()) {
+            try {
+                if (stream != null && !closed) {
+                    writeReady();
+                    if (queue.isEmpty()) {
+                        return;
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
         scheduleDrain();
     }
 
@@ -88,15 +105,25 @@ final class StoreConnection {
         }
     }
 
-    private synchronized void drain() {
-        drainScheduled.set(false);
-        if (closed) {
-            dropQueue(metrics.droppedClosed);
-            return;
+    private void drain() {
+        lock.lock();
+        try {
+            drainScheduled.set(false);
+            if (closed) {
+                dropQueue(metrics.droppedClosed);
+                return;
+            }
+            if (stream == null && !connect()) {
+                return;
+            }
+            writeReady();
+        } finally {
+            lock.unlock();
         }
-        if (stream == null && !connect()) {
-            return;
-        }
+    }
+
+    /** Writes queued messages while the stream is ready. Requires {@code lock} and an open stream. */
+    private void writeReady() {
         while (stream != null && stream.isReady()) {
             final RaftMessage m = queue.poll();
             if (m == null) {
@@ -120,8 +147,11 @@ final class StoreConnection {
             if (!retryScheduled) {
                 retryScheduled = true;
                 schedule(() -> {
-                    synchronized (this) {
+                    lock.lock();
+                    try {
                         retryScheduled = false;
+                    } finally {
+                        lock.unlock();
                     }
                     scheduleDrain();
                 }, retryAtNanos - now);
@@ -172,7 +202,16 @@ final class StoreConnection {
     }
 
     /** The stream of generation {@code gen} broke: drop it and the queue, back off before reconnecting. */
-    private synchronized void broken(final long gen, final Status status) {
+    private void broken(final long gen, final Status status) {
+        lock.lock();
+        try {
+            brokenLocked(gen, status);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void brokenLocked(final long gen, final Status status) {
         if (gen != generation || closed) {
             return;
         }
@@ -219,16 +258,21 @@ final class StoreConnection {
     }
 
     /** Cancels the stream, drops the queue and closes the channel. */
-    synchronized void close() {
-        closed = true;
-        if (stream != null) {
-            stream.cancel("transport closed", null);
-            stream = null;
-        }
-        dropQueue(metrics.droppedClosed);
-        if (channel != null) {
-            channel.shutdownNow();
-            channel = null;
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            if (stream != null) {
+                stream.cancel("transport closed", null);
+                stream = null;
+            }
+            dropQueue(metrics.droppedClosed);
+            if (channel != null) {
+                channel.shutdownNow();
+                channel = null;
+            }
+        } finally {
+            lock.unlock();
         }
     }
 }
