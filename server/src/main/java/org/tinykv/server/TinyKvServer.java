@@ -27,6 +27,7 @@ import org.tinykv.server.status.GrpcMetrics;
 import org.tinykv.server.status.MetricsInterceptor;
 import org.tinykv.server.status.Sample;
 import org.tinykv.server.status.StatusServer;
+import org.tinykv.server.storage.AsyncRawKv;
 
 /**
  * A running store: its backend (a standalone engine, or a replicated store with its scheduler client and raft
@@ -90,15 +91,13 @@ public final class TinyKvServer implements Closeable {
             : ReplicatedStore.open(config);
         final GrpcMetrics grpcMetrics = new GrpcMetrics();
         final ExecutorService executor = handlerExecutor(config.grpcThreads(), "grpc-handler-");
-        // Raft and Snapshot streams get threads of their own: unary handlers block until their command commits,
-        // and the commit needs the followers' answers that arrive on these streams.
-        final ExecutorService streamExecutor = handlerExecutor(STREAM_THREADS, "raft-stream-");
+        final ExecutorService streamExecutor = handlerExecutor(STREAM_THREADS, "snapshot-stream-");
         final MetricsInterceptor interceptor = new MetricsInterceptor(grpcMetrics, nanoClock);
         TinyKvServer server = null;
         try {
             final Server grpc = NettyServerBuilder.forAddress(config.addr().toSocketAddress())
-                .executor(executor)
-                .callExecutor(new StreamExecutors(streamExecutor))
+                .directExecutor()
+                .callExecutor(new CallExecutors(executor, streamExecutor, storage.raw() instanceof AsyncRawKv))
                 .maxInboundMessageSize(config.maxRecvMessageBytes())
                 .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -26,15 +27,17 @@ import org.tinykv.proto.raft_cmdpb.RaftCmdResponse;
 import org.tinykv.proto.raft_cmdpb.RaftRequestHeader;
 import org.tinykv.proto.raft_cmdpb.Request;
 import org.tinykv.proto.raft_cmdpb.SnapRequest;
+import org.tinykv.server.storage.AsyncRawKv;
 import org.tinykv.server.storage.KeyValue;
 import org.tinykv.server.storage.RawKv;
 import org.tinykv.txn.engine.RegionErrorException;
 
 /**
  * The raw API of a replicated store: every call becomes one raft command of a multiraft {@code Store}, addressed by
- * the request's {@link Context} (region id, region epoch, peer and term become the command's header), and the
- * calling thread (a gRPC handler) waits for its answer on a future that the command's callback completes; callbacks
- * run on store worker threads and only complete the future.
+ * the request's {@link Context} (region id, region epoch, peer and term become the command's header), answered
+ * through a future that the command's callback completes on a store worker thread. The {@link RawKv} calls wait for
+ * it on the calling thread; the {@link AsyncRawKv} calls return it, and their continuations (a point read from the
+ * region snapshot, the gRPC response) run on the worker that answered.
  *
  * <ul>
  *   <li>Reads ({@link #get}, {@link #scan}, {@link #snapshot}) send a Snap command, which the region's leader serves
@@ -58,7 +61,7 @@ import org.tinykv.txn.engine.RegionErrorException;
  * <p>Thread-safety: safe for concurrent use. Arrays passed in must not be modified during the call; arrays
  * returned are owned by the caller.
  */
-public final class RaftKv implements RawKv {
+public final class RaftKv implements RawKv, AsyncRawKv {
 
     /**
      * A command timeout for servers: well above a healthy commit (a few ms) or an election (about a second with
@@ -100,13 +103,7 @@ public final class RaftKv implements RawKv {
      * @throws RegionErrorException if the store cannot serve the region (see the class comment)
      */
     public RegionSnapshot snapshot(final Context ctx) {
-        final RaftCmdRequest req = header(ctx).addRequests(Request.newBuilder().setCmdType(CmdType.Snap)
-                .setSnap(SnapRequest.getDefaultInstance())).build();
-        final Answer answer = execute(req);
-        if (answer.snapshot() == null) {
-            throw new IllegalStateException("region " + ctx.getRegionId() + ": Snap answered without a snapshot");
-        }
-        return answer.snapshot();
+        return snapshotOf(ctx.getRegionId(), execute(snapRequest(ctx)));
     }
 
     /**
@@ -119,22 +116,12 @@ public final class RaftKv implements RawKv {
         if (requests.isEmpty()) {
             return;
         }
-        final Answer answer = execute(header(ctx).addAllRequests(requests).build());
-        if (answer.snapshot() != null) {
-            answer.snapshot().close();
-        }
-        if (answer.response().getResponsesCount() != requests.size()) {
-            throw new IllegalStateException("region " + ctx.getRegionId() + ": " + requests.size()
-                    + " requests answered with " + answer.response().getResponsesCount() + " responses");
-        }
+        written(ctx.getRegionId(), requests.size(), execute(writeRequest(ctx, requests)));
     }
 
     @Override
     public byte[] get(final Context ctx, final Cf cf, final byte[] key) throws IOException {
-        try (RegionSnapshot snap = snapshot(ctx)) {
-            checkKeyInRegion(key, snap);
-            return snap.get(cf, key);
-        }
+        return read(snapshot(ctx), cf, key);
     }
 
     @Override
@@ -145,6 +132,70 @@ public final class RaftKv implements RawKv {
     @Override
     public void delete(final Context ctx, final Cf cf, final byte[] key) {
         write(ctx, List.of(deleteRequest(cf.cfName(), key)));
+    }
+
+    @Override
+    public CompletableFuture<byte[]> getAsync(final Context ctx, final Cf cf, final byte[] key) {
+        final long regionId = ctx.getRegionId();
+        return answered(propose(snapRequest(ctx)), regionId).thenApply(answer -> {
+            try {
+                return read(snapshotOf(regionId, answer), cf, key);
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> putAsync(final Context ctx, final Cf cf, final byte[] key, final byte[] value) {
+        return writeAsync(ctx, putRequest(cf.cfName(), key, value));
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteAsync(final Context ctx, final Cf cf, final byte[] key) {
+        return writeAsync(ctx, deleteRequest(cf.cfName(), key));
+    }
+
+    private CompletableFuture<Void> writeAsync(final Context ctx, final Request request) {
+        final long regionId = ctx.getRegionId();
+        return answered(propose(writeRequest(ctx, List.of(request))), regionId)
+                .thenAccept(answer -> written(regionId, 1, answer));
+    }
+
+    private static RaftCmdRequest snapRequest(final Context ctx) {
+        return header(ctx).addRequests(Request.newBuilder().setCmdType(CmdType.Snap)
+                .setSnap(SnapRequest.getDefaultInstance())).build();
+    }
+
+    private static RaftCmdRequest writeRequest(final Context ctx, final List<Request> requests) {
+        return header(ctx).addAllRequests(requests).build();
+    }
+
+    /** The snapshot of a successful Snap command. */
+    private static RegionSnapshot snapshotOf(final long regionId, final Answer answer) {
+        if (answer.snapshot() == null) {
+            throw new IllegalStateException("region " + regionId + ": Snap answered without a snapshot");
+        }
+        return answer.snapshot();
+    }
+
+    /** Checks the answer of a successful write of {@code requests} requests. */
+    private static void written(final long regionId, final int requests, final Answer answer) {
+        if (answer.snapshot() != null) {
+            answer.snapshot().close();
+        }
+        if (answer.response().getResponsesCount() != requests) {
+            throw new IllegalStateException("region " + regionId + ": " + requests + " requests answered with "
+                    + answer.response().getResponsesCount() + " responses");
+        }
+    }
+
+    /** Reads {@code key} from {@code snap} (KeyNotInRegion if outside its region) and closes it. */
+    private static byte[] read(final RegionSnapshot snap, final Cf cf, final byte[] key) throws IOException {
+        try (snap) {
+            checkKeyInRegion(key, snap);
+            return snap.get(cf, key);
+        }
     }
 
     /** {@inheritDoc} The scan runs in the context's region: its start must lie inside it, and it stops at its end. */
@@ -217,29 +268,64 @@ public final class RaftKv implements RawKv {
 
     /**
      * Proposes {@code req} and waits for its answer; throws its region error. Exactly one of the callback and the
-     * waiter's timeout completes the future, so a snapshot arriving after the waiter gave up is closed by the
-     * callback and never leaks.
+     * timeout (or the waiter giving up) completes the proposal's future, so a snapshot arriving after that is
+     * closed by the callback and never leaks.
      */
     private Answer execute(final RaftCmdRequest req) {
+        final CompletableFuture<Answer> proposed = propose(req);
+        final long regionId = req.getHeader().getRegionId();
+        try {
+            return answered(proposed, regionId).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            final RegionErrorException gaveUp = new RegionErrorException(RegionErrors.other("region " + regionId
+                    + ": interrupted while waiting for the command; a write's outcome is unknown"));
+            if (proposed.completeExceptionally(gaveUp)) {
+                throw gaveUp;
+            }
+            return checked(proposed.join());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("unexpected failure of a raft command", e.getCause());
+        }
+    }
+
+    /** Proposes {@code req}; the future completes with the store's answer. */
+    private CompletableFuture<Answer> propose(final RaftCmdRequest req) {
         final CompletableFuture<Answer> done = new CompletableFuture<>();
         proposer.propose(req, (response, snapshot) -> {
             if (!done.complete(new Answer(response, snapshot)) && snapshot != null) {
                 snapshot.close();
             }
         });
-        final long regionId = req.getHeader().getRegionId();
-        Answer answer;
-        try {
-            answer = done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            answer = abandon(done, timeoutError(regionId, timeout));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            answer = abandon(done, RegionErrors.other("region " + regionId + ": interrupted while waiting for the "
-                    + "command; a write's outcome is unknown"));
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("unexpected failure of a raft command", e.getCause());
-        }
+        return done;
+    }
+
+    /**
+     * The answer of a proposal once it is a success: fails with its region error, or with {@link #timeoutError}
+     * if the store does not answer within the command timeout.
+     */
+    private CompletableFuture<Answer> answered(final CompletableFuture<Answer> proposed, final long regionId) {
+        return proposed.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).handle((answer, failure) -> {
+            if (failure == null) {
+                return checked(answer);
+            }
+            final Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof TimeoutException) {
+                throw new RegionErrorException(timeoutError(regionId, timeout));
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("unexpected failure of a raft command", cause);
+        });
+    }
+
+    /** {@code answer} if it succeeded; otherwise closes its snapshot and throws its region error. */
+    private static Answer checked(final Answer answer) {
         if (answer.response().getHeader().hasError()) {
             if (answer.snapshot() != null) {
                 answer.snapshot().close();
@@ -247,14 +333,5 @@ public final class RaftKv implements RawKv {
             throw new RegionErrorException(answer.response().getHeader().getError());
         }
         return answer;
-    }
-
-    /** Gives up waiting with {@code error}, unless the answer has just arrived, in which case that is returned. */
-    private static Answer abandon(final CompletableFuture<Answer> done, final Error error) {
-        final RegionErrorException gaveUp = new RegionErrorException(error);
-        if (done.completeExceptionally(gaveUp)) {
-            throw gaveUp;
-        }
-        return done.join();
     }
 }

@@ -6,8 +6,11 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.tinykv.lsm.Cf;
+import org.tinykv.proto.errorpb.Error;
 import org.tinykv.proto.kvrpcpb.BatchRollbackRequest;
 import org.tinykv.proto.kvrpcpb.BatchRollbackResponse;
 import org.tinykv.proto.kvrpcpb.CheckTxnStatusRequest;
@@ -35,6 +38,7 @@ import org.tinykv.proto.raft_serverpb.Done;
 import org.tinykv.proto.raft_serverpb.RaftMessage;
 import org.tinykv.proto.raft_serverpb.SnapshotChunk;
 import org.tinykv.proto.tinykvpb.TinyKvGrpc;
+import org.tinykv.server.storage.AsyncRawKv;
 import org.tinykv.server.storage.KeyValue;
 import org.tinykv.server.storage.RawKv;
 import org.tinykv.server.storage.StandaloneStorage;
@@ -58,7 +62,9 @@ import org.slf4j.LoggerFactory;
  * response's {@code error} field (the RPC itself succeeds, as in TiKV); any other failure ends the call with
  * {@code INTERNAL}. An empty column family name means default.
  *
- * <p>Thread-safety: safe for concurrent calls. A write blocks the calling gRPC executor thread until it is synced.
+ * <p>Thread-safety: safe for concurrent calls. Over a {@link RawKv} that is also an {@link AsyncRawKv} (a replicated
+ * store), RawGet, RawPut and RawDelete return at once and are answered on the store worker that completes them;
+ * every other call blocks its gRPC executor thread until it is answered (a write until it is synced).
  */
 public final class KvService extends TinyKvGrpc.TinyKvImplBase {
 
@@ -69,6 +75,8 @@ public final class KvService extends TinyKvGrpc.TinyKvImplBase {
     private final RawKv storage;
     private final TxnCommands txn;
     private final RaftEndpoint raftEndpoint;
+    /** The storage's calls without a waiting thread, when it has them (a replicated store); else null. */
+    private final AsyncRawKv async;
 
     /**
      * Creates the service over {@code storage} for the raw API, {@code txn} for the transactional API and
@@ -79,6 +87,7 @@ public final class KvService extends TinyKvGrpc.TinyKvImplBase {
         this.storage = storage;
         this.txn = txn;
         this.raftEndpoint = raftEndpoint;
+        this.async = storage instanceof AsyncRawKv a ? a : null;
     }
 
     @Override
@@ -131,75 +140,126 @@ public final class KvService extends TinyKvGrpc.TinyKvImplBase {
     @Override
     public void rawGet(final RawGetRequest request, final StreamObserver<RawGetResponse> observer) {
         final RawGetResponse.Builder response = RawGetResponse.newBuilder();
-        try {
-            final Cf cf = StandaloneStorage.columnFamily(request.getCf());
-            if (request.getKey().isEmpty()) {
-                complete(observer, response.setError(EMPTY_KEY).build());
-                return;
-            }
-            final byte[] value = storage.get(request.getContext(), cf, request.getKey().toByteArray());
-            if (value == null) {
-                response.setNotFound(true);
-            } else {
-                response.setValue(wrap(value));
-            }
-        } catch (RegionErrorException e) {
-            response.setRegionError(e.error());
-        } catch (UnknownColumnFamilyException e) {
-            response.setError(e.getMessage());
-        } catch (IOException e) {
-            response.setError(engineError("RawGet", e));
-        } catch (RuntimeException e) {
-            fail(observer, "RawGet", e);
+        final Cf cf = pointCall(request.getCf(), request.getKey(), observer, response::setError, response::build);
+        if (cf == null) {
             return;
         }
-        complete(observer, response.build());
+        final byte[] key = request.getKey().toByteArray();
+        if (async != null) {
+            async.getAsync(request.getContext(), cf, key).whenComplete((value, failure) ->
+                finish(observer, "RawGet", failure, response::setRegionError, response::setError,
+                    () -> found(response, value)));
+            return;
+        }
+        byte[] value = null;
+        Throwable failure = null;
+        try {
+            value = storage.get(request.getContext(), cf, key);
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        }
+        final byte[] read = value;
+        finish(observer, "RawGet", failure, response::setRegionError, response::setError, () -> found(response, read));
     }
 
     @Override
     public void rawPut(final RawPutRequest request, final StreamObserver<RawPutResponse> observer) {
         final RawPutResponse.Builder response = RawPutResponse.newBuilder();
-        try {
-            final Cf cf = StandaloneStorage.columnFamily(request.getCf());
-            if (request.getKey().isEmpty()) {
-                complete(observer, response.setError(EMPTY_KEY).build());
-                return;
-            }
-            storage.put(request.getContext(), cf, request.getKey().toByteArray(), request.getValue().toByteArray());
-        } catch (RegionErrorException e) {
-            response.setRegionError(e.error());
-        } catch (UnknownColumnFamilyException e) {
-            response.setError(e.getMessage());
-        } catch (IOException e) {
-            response.setError(engineError("RawPut", e));
-        } catch (RuntimeException e) {
-            fail(observer, "RawPut", e);
+        final Cf cf = pointCall(request.getCf(), request.getKey(), observer, response::setError, response::build);
+        if (cf == null) {
             return;
         }
-        complete(observer, response.build());
+        final byte[] key = request.getKey().toByteArray();
+        final byte[] value = request.getValue().toByteArray();
+        if (async != null) {
+            async.putAsync(request.getContext(), cf, key, value).whenComplete((none, failure) ->
+                finish(observer, "RawPut", failure, response::setRegionError, response::setError, response::build));
+            return;
+        }
+        Throwable failure = null;
+        try {
+            storage.put(request.getContext(), cf, key, value);
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        }
+        finish(observer, "RawPut", failure, response::setRegionError, response::setError, response::build);
     }
 
     @Override
     public void rawDelete(final RawDeleteRequest request, final StreamObserver<RawDeleteResponse> observer) {
         final RawDeleteResponse.Builder response = RawDeleteResponse.newBuilder();
-        try {
-            final Cf cf = StandaloneStorage.columnFamily(request.getCf());
-            if (request.getKey().isEmpty()) {
-                complete(observer, response.setError(EMPTY_KEY).build());
-                return;
-            }
-            storage.delete(request.getContext(), cf, request.getKey().toByteArray());
-        } catch (RegionErrorException e) {
-            response.setRegionError(e.error());
-        } catch (UnknownColumnFamilyException e) {
-            response.setError(e.getMessage());
-        } catch (IOException e) {
-            response.setError(engineError("RawDelete", e));
-        } catch (RuntimeException e) {
-            fail(observer, "RawDelete", e);
+        final Cf cf = pointCall(request.getCf(), request.getKey(), observer, response::setError, response::build);
+        if (cf == null) {
             return;
         }
-        complete(observer, response.build());
+        final byte[] key = request.getKey().toByteArray();
+        if (async != null) {
+            async.deleteAsync(request.getContext(), cf, key).whenComplete((none, failure) ->
+                finish(observer, "RawDelete", failure, response::setRegionError, response::setError, response::build));
+            return;
+        }
+        Throwable failure = null;
+        try {
+            storage.delete(request.getContext(), cf, key);
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        }
+        finish(observer, "RawDelete", failure, response::setRegionError, response::setError, response::build);
+    }
+
+    /**
+     * The column family of a point call, or null after answering the call's request error (an unknown column
+     * family, an empty key).
+     */
+    private static <T> Cf pointCall(final String cfName, final ByteString key, final StreamObserver<T> observer,
+                                    final Function<String, ?> setError, final Supplier<T> build) {
+        try {
+            final Cf cf = StandaloneStorage.columnFamily(cfName);
+            if (key.isEmpty()) {
+                setError.apply(EMPTY_KEY);
+                complete(observer, build.get());
+                return null;
+            }
+            return cf;
+        } catch (UnknownColumnFamilyException e) {
+            setError.apply(e.getMessage());
+            complete(observer, build.get());
+            return null;
+        }
+    }
+
+    private static RawGetResponse found(final RawGetResponse.Builder response, final byte[] value) {
+        return value == null ? response.setNotFound(true).build() : response.setValue(wrap(value)).build();
+    }
+
+    /**
+     * Answers a point call: its response built by {@code success}, or its failure put into the response (a region
+     * error, an engine error); anything else ends the call with INTERNAL.
+     */
+    private static <T> void finish(final StreamObserver<T> observer, final String method, final Throwable failure,
+                                   final Function<Error, ?> setRegionError, final Function<String, ?> setError,
+                                   final Supplier<T> success) {
+        final Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        final T response;
+        try {
+            if (cause == null) {
+                response = success.get();
+            } else if (cause instanceof RegionErrorException e) {
+                setRegionError.apply(e.error());
+                response = success.get();
+            } else if (cause instanceof IOException e) {
+                setError.apply(engineError(method, e));
+                response = success.get();
+            } else {
+                fail(observer, method, cause instanceof RuntimeException r ? r : new IllegalStateException(cause));
+                return;
+            }
+        } catch (RuntimeException e) {
+            fail(observer, method, e);
+            return;
+        }
+        complete(observer, response);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.tinykv.server.raftkv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,9 @@ import com.google.protobuf.ByteString;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.tinykv.lsm.Cf;
@@ -134,6 +138,43 @@ class RaftKvTest {
         store.start();
         kv.put(CTX, Cf.DEFAULT, new byte[] {1}, new byte[] {1});
         store.join(30_000);
+    }
+
+    @Test
+    void anAsyncWriteCompletesOnTheThreadThatAnswersIt() throws Exception {
+        final AtomicReference<CmdCallback> pending = new AtomicReference<>();
+        final RaftKv kv = new RaftKv((req, cb) -> pending.set(cb), Duration.ofSeconds(30));
+        final CompletableFuture<Void> put = kv.putAsync(CTX, Cf.LOCK, new byte[] {1}, new byte[] {2});
+        assertFalse(put.isDone(), "returns before the store answers");
+        final AtomicReference<String> completedOn = new AtomicReference<>();
+        final CompletableFuture<Void> seen = put.thenRun(() -> completedOn.set(Thread.currentThread().getName()));
+        final Thread store = new Thread(() -> pending.get().onDone(ok(1), null), "store-worker");
+        store.start();
+        store.join(30_000);
+        seen.get(30, TimeUnit.SECONDS);
+        assertEquals("store-worker", completedOn.get());
+    }
+
+    @Test
+    void asyncCallsFailWithTheStoresRegionErrorOrTheTimeout() throws Exception {
+        final Error notLeader = RegionErrors.notLeader(7, Peer.newBuilder().setId(72).setStoreId(3).build());
+        final Scripted p = new Scripted();
+        p.answer = RegionErrors.errorResponse(notLeader, 4);
+        final RaftKv kv = new RaftKv(p, Duration.ofSeconds(5));
+        assertEquals(notLeader, regionError(kv.getAsync(CTX, Cf.DEFAULT, new byte[] {1})));
+        assertEquals(notLeader, regionError(kv.deleteAsync(CTX, Cf.DEFAULT, new byte[] {1})));
+        assertEquals(CmdType.Delete, p.sent.get(1).getRequests(0).getCmdType());
+
+        final Scripted silent = new Scripted();
+        final RaftKv slow = new RaftKv(silent, Duration.ofMillis(50));
+        assertEquals(RaftKv.timeoutError(7, Duration.ofMillis(50)),
+                regionError(slow.putAsync(CTX, Cf.DEFAULT, new byte[] {1}, new byte[] {1})));
+        silent.callbacks.get(0).onDone(ok(1), null); // a late answer finds the future settled
+    }
+
+    private static Error regionError(final CompletableFuture<?> call) {
+        final ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(30, TimeUnit.SECONDS));
+        return assertInstanceOf(RegionErrorException.class, e.getCause()).error();
     }
 
     @Test
