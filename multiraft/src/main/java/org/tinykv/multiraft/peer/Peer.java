@@ -1,5 +1,6 @@
 package org.tinykv.multiraft.peer;
 
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
@@ -435,7 +436,7 @@ public final class Peer {
         if (req.hasAdminRequest()) {
             proposeAdmin(req, cb, term);
         } else if (CommandChecks.isReadOnly(req)) {
-            raft.readIndex(reads.add(new PendingRead(req, cb, term)));
+            reads.add(new PendingRead(req, cb, term));
         } else {
             proposeWrite(req, cb, term);
         }
@@ -518,7 +519,7 @@ public final class Peer {
 
     /** True if raft has work for {@link #handleReady}. */
     public boolean hasReady() {
-        return outstanding == null && raft.hasReady();
+        return outstanding == null && (reads.hasOpen() || raft.hasReady());
     }
 
     /**
@@ -528,6 +529,10 @@ public final class Peer {
     public boolean handleReady(final WriteBatch raftWb) {
         if (outstanding != null) {
             throw new IllegalStateException("region " + regionId + ": previous Ready not finished");
+        }
+        final ByteString readBatch = reads.seal();
+        if (readBatch != null) {
+            raft.readIndex(readBatch);
         }
         if (!raft.hasReady()) {
             return false;
@@ -617,8 +622,7 @@ public final class Peer {
             tasks.add(new ApplyTask.Apply(regionId, ents, ps));
         }
         for (final ReadState rs : rd.readStates()) {
-            final PendingRead r = reads.take(rs.context());
-            if (r != null) {
+            for (final PendingRead r : reads.take(rs.context())) {
                 tasks.add(new ApplyTask.Read(regionId, rs.index(), r.term(), r.request(), r.callback()));
             }
         }

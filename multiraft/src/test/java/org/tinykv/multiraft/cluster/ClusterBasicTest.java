@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,28 @@ class ClusterBasicTest {
                 }
             }, 500), "replicas did not converge, seed=" + SEED);
             assertStatusAndMetrics(c, leader);
+        }
+    }
+
+    @Test
+    void readsOfOneRoundShareOneReadIndexConfirmation() throws IOException {
+        try (TestCluster c = new TestCluster(3, SEED)) {
+            final long leader = c.waitLeader();
+            assertFalse(c.call(leader, 500, TestCluster.put("k", "v")).getHeader().hasError());
+            final long sentBefore = c.transport.sent();
+            final List<TestCluster.Call> reads = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                reads.add(c.submit(leader, TestCluster.get("k")));
+            }
+            assertTrue(c.runUntil(() -> reads.stream().allMatch(TestCluster.Call::done), 500),
+                    "reads timed out, seed=" + SEED);
+            for (final TestCluster.Call r : reads) {
+                assertFalse(r.response().getHeader().hasError(), r.response().toString());
+                assertEquals("v", r.response().getResponses(0).getGet().getValue().toStringUtf8());
+            }
+            final long sent = c.transport.sent() - sentBefore;
+            // one heartbeat to each follower and their answers (plus whatever ticks sent meanwhile), not 20 rounds
+            assertTrue(sent < 20, "20 reads of one round sent " + sent + " messages, seed=" + SEED);
         }
     }
 

@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Read-only commands a leader has asked raft to confirm with ReadIndex, keyed by the unique request context
- * handed to raft. A request not confirmed within {@code timeoutTicks} ticks expires (raft drops read requests when
- * leadership changes), as does every request when the peer loses leadership.
+ * Read-only commands a leader asks raft to confirm with ReadIndex. The commands that arrive in one round of the
+ * peer form a batch ({@link #add}) that {@link #seal} turns into ONE ReadIndex request, keyed by a unique context:
+ * one heartbeat round to the followers then confirms the whole batch, not one per command. A batch not confirmed
+ * within {@code timeoutTicks} ticks expires (raft drops read requests when leadership changes), as does every
+ * request when the peer loses leadership.
  *
  * <p>Thread-safety: confined to the thread driving the peer.
  *
@@ -20,21 +22,23 @@ public final class PendingReads<T> {
     private final int timeoutTicks;
     private final long salt;
     private final LinkedHashMap<ByteString, Waiting<T>> waiting = new LinkedHashMap<>();
+    private List<T> open = new ArrayList<>();
+    private int size;
     private long nextId = 1;
 
-    /** A pending request. */
+    /** A sealed batch waiting for its confirmation. */
     private static final class Waiting<T> {
-        final T value;
+        final List<T> values;
         int ticksLeft;
 
-        Waiting(final T value, final int ticksLeft) {
-            this.value = value;
+        Waiting(final List<T> values, final int ticksLeft) {
+            this.values = values;
             this.ticksLeft = ticksLeft;
         }
     }
 
     /**
-     * @param timeoutTicks ticks after which an unconfirmed request expires (positive)
+     * @param timeoutTicks ticks after which an unconfirmed batch expires (positive)
      * @param salt         distinguishes contexts of different peers (e.g. the peer id)
      */
     public PendingReads(final int timeoutTicks, final long salt) {
@@ -45,8 +49,25 @@ public final class PendingReads<T> {
         this.salt = salt;
     }
 
-    /** Registers {@code value} and returns the fresh context to pass to {@code RawNode.readIndex}. */
-    public ByteString add(final T value) {
+    /** Adds {@code value} to the open batch. */
+    public void add(final T value) {
+        open.add(value);
+        size++;
+    }
+
+    /** True if the open batch has requests that {@link #seal} has not turned into a ReadIndex request yet. */
+    public boolean hasOpen() {
+        return !open.isEmpty();
+    }
+
+    /**
+     * Closes the open batch and returns the fresh context to pass to {@code RawNode.readIndex} for it, or null if
+     * the batch is empty.
+     */
+    public ByteString seal() {
+        if (open.isEmpty()) {
+            return null;
+        }
         final long id = nextId++;
         final byte[] ctx = new byte[16];
         for (int i = 0; i < 8; i++) {
@@ -54,17 +75,22 @@ public final class PendingReads<T> {
             ctx[8 + i] = (byte) (id >>> (56 - 8 * i));
         }
         final ByteString key = ByteString.copyFrom(ctx);
-        waiting.put(key, new Waiting<>(value, timeoutTicks));
+        waiting.put(key, new Waiting<>(open, timeoutTicks));
+        open = new ArrayList<>();
         return key;
     }
 
-    /** Removes and returns the request with {@code context}, or null if unknown (expired or foreign). */
-    public T take(final ByteString context) {
+    /** Removes and returns the batch with {@code context}; empty if unknown (expired or foreign). */
+    public List<T> take(final ByteString context) {
         final Waiting<T> w = waiting.remove(context);
-        return w == null ? null : w.value;
+        if (w == null) {
+            return List.of();
+        }
+        size -= w.values.size();
+        return w.values;
     }
 
-    /** Counts one tick; returns the requests that expired. */
+    /** Counts one tick for the sealed batches; returns the requests of those that expired. */
     public List<T> tick() {
         if (waiting.isEmpty()) {
             return List.of();
@@ -74,25 +100,29 @@ public final class PendingReads<T> {
         while (it.hasNext()) {
             final Waiting<T> w = it.next().getValue();
             if (--w.ticksLeft <= 0) {
-                expired.add(w.value);
+                expired.addAll(w.values);
                 it.remove();
             }
         }
+        size -= expired.size();
         return expired;
     }
 
-    /** Removes and returns every pending request. */
+    /** Removes and returns every pending request, sealed or open. */
     public List<T> clear() {
-        final List<T> all = new ArrayList<>();
+        final List<T> all = new ArrayList<>(size);
         for (final Waiting<T> w : waiting.values()) {
-            all.add(w.value);
+            all.addAll(w.values);
         }
+        all.addAll(open);
         waiting.clear();
+        open = new ArrayList<>();
+        size = 0;
         return all;
     }
 
-    /** Number of pending requests. */
+    /** Number of pending requests, sealed or open. */
     public int size() {
-        return waiting.size();
+        return size;
     }
 }
