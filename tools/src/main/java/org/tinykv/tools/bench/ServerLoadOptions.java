@@ -125,7 +125,9 @@ public final class ServerLoadOptions {
     public List<ManagedChannel> openChannels() {
         final List<ManagedChannel> channels = new ArrayList<>(connections);
         for (int i = 0; i < connections; i++) {
-            channels.add(NettyChannelBuilder.forTarget(addr).usePlaintext().maxInboundMessageSize(64 << 20).build());
+            // direct: callbacks of asynchronous calls run on the transport thread; blocking calls are unaffected
+            channels.add(NettyChannelBuilder.forTarget(addr).usePlaintext().directExecutor()
+                .maxInboundMessageSize(64 << 20).build());
         }
         return channels;
     }

@@ -4,6 +4,11 @@ import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.tinykv.proto.errorpb.Error;
 import org.tinykv.proto.kvrpcpb.BatchRollbackRequest;
 import org.tinykv.proto.kvrpcpb.BatchRollbackResponse;
@@ -11,6 +16,7 @@ import org.tinykv.proto.kvrpcpb.CheckTxnStatusRequest;
 import org.tinykv.proto.kvrpcpb.CheckTxnStatusResponse;
 import org.tinykv.proto.kvrpcpb.CommitRequest;
 import org.tinykv.proto.kvrpcpb.CommitResponse;
+import org.tinykv.proto.kvrpcpb.Context;
 import org.tinykv.proto.kvrpcpb.GetRequest;
 import org.tinykv.proto.kvrpcpb.GetResponse;
 import org.tinykv.proto.kvrpcpb.KvPair;
@@ -43,13 +49,20 @@ import org.tinykv.txn.types.MemComparable;
  * after another.
  *
  * <p>Thread-safe and meant to be shared: one channel per store address for all threads, blocking calls on the
- * caller's thread, nothing allocated per request beyond the request itself and its call options.
+ * caller's thread (the {@code Async} raw calls on gRPC transport threads while the route is cached), nothing
+ * allocated per request beyond the request itself and its call options.
  */
 public final class ClusterClient implements AutoCloseable {
     private final SchedulerClient scheduler;
     private final RegionCache cache;
     private final StoreChannels channels = new StoreChannels();
     private final RequestSender sender;
+    /** Runs the asynchronous calls that must wait (routing, backoff): threads come and go with the need. */
+    private final ExecutorService fallback = Executors.newCachedThreadPool(r -> {
+        final Thread t = new Thread(r, "cluster-client-retry");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** A client routing through {@code scheduler} (closed with this client). */
     public ClusterClient(final SchedulerClient scheduler, final ClusterClientOptions options) {
@@ -88,16 +101,53 @@ public final class ClusterClient implements AutoCloseable {
 
     /** RawGet of {@code key} in column family {@code cf}. */
     public RawGetResponse rawGet(final ByteString key, final String cf) {
-        return sender.send("RawGet", key.toByteArray(), TinyKvGrpc.getRawGetMethod(),
-            ctx -> RawGetRequest.newBuilder().setContext(ctx).setKey(key).setCf(cf).build(),
-            r -> regionError(r.hasRegionError(), r.getRegionError()));
+        return sender.send("RawGet", key.toByteArray(), TinyKvGrpc.getRawGetMethod(), rawGetRequest(key, cf),
+            ClusterClient::rawGetError);
     }
 
     /** RawPut of {@code key} = {@code value} in column family {@code cf}. */
     public RawPutResponse rawPut(final ByteString key, final ByteString value, final String cf) {
-        return sender.send("RawPut", key.toByteArray(), TinyKvGrpc.getRawPutMethod(),
-            ctx -> RawPutRequest.newBuilder().setContext(ctx).setKey(key).setValue(value).setCf(cf).build(),
-            r -> regionError(r.hasRegionError(), r.getRegionError()));
+        return sender.send("RawPut", key.toByteArray(), TinyKvGrpc.getRawPutMethod(), rawPutRequest(key, value, cf),
+            ClusterClient::rawPutError);
+    }
+
+    /**
+     * {@link #rawGet} without a waiting thread while the region's leader is cached and answers: the future
+     * completes on a gRPC transport thread. Otherwise the call continues as {@link #rawGet} on a thread of this
+     * client (routing through the scheduler, backoff, retries). Continuations must not block.
+     */
+    public CompletableFuture<RawGetResponse> rawGetAsync(final ByteString key, final String cf) {
+        return withFallback(sender.tryOnce("RawGet", key.toByteArray(), TinyKvGrpc.getRawGetMethod(),
+            rawGetRequest(key, cf), ClusterClient::rawGetError), () -> rawGet(key, cf));
+    }
+
+    /** {@link #rawPut} as {@link #rawGetAsync} does {@link #rawGet}. */
+    public CompletableFuture<RawPutResponse> rawPutAsync(final ByteString key, final ByteString value,
+                                                         final String cf) {
+        return withFallback(sender.tryOnce("RawPut", key.toByteArray(), TinyKvGrpc.getRawPutMethod(),
+            rawPutRequest(key, value, cf), ClusterClient::rawPutError), () -> rawPut(key, value, cf));
+    }
+
+    private <R> CompletableFuture<R> withFallback(final CompletableFuture<R> attempt, final Supplier<R> blocking) {
+        return attempt.thenCompose(response -> response != null ? CompletableFuture.completedFuture(response)
+            : CompletableFuture.supplyAsync(blocking, fallback));
+    }
+
+    private static Function<Context, RawGetRequest> rawGetRequest(final ByteString key, final String cf) {
+        return ctx -> RawGetRequest.newBuilder().setContext(ctx).setKey(key).setCf(cf).build();
+    }
+
+    private static Function<Context, RawPutRequest> rawPutRequest(final ByteString key, final ByteString value,
+                                                                  final String cf) {
+        return ctx -> RawPutRequest.newBuilder().setContext(ctx).setKey(key).setValue(value).setCf(cf).build();
+    }
+
+    private static Error rawGetError(final RawGetResponse r) {
+        return regionError(r.hasRegionError(), r.getRegionError());
+    }
+
+    private static Error rawPutError(final RawPutResponse r) {
+        return regionError(r.hasRegionError(), r.getRegionError());
     }
 
     /** RawDelete of {@code key} in column family {@code cf}. */
@@ -222,6 +272,7 @@ public final class ClusterClient implements AutoCloseable {
 
     @Override
     public void close() {
+        fallback.shutdownNow();
         channels.close();
         scheduler.close();
     }

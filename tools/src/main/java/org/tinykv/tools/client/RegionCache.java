@@ -55,9 +55,9 @@ public final class RegionCache {
      * @throws RouteException if the scheduler cannot say (yet)
      */
     public CachedRegion locate(final byte[] key) {
-        final Map.Entry<byte[], CachedRegion> e = byStart.floorEntry(key);
-        if (e != null && e.getValue().contains(key)) {
-            return e.getValue();
+        final CachedRegion cached = cachedRegionOf(key);
+        if (cached != null) {
+            return cached;
         }
         final GetRegionResponse r = scheduler.region(key);
         int leader = 0;
@@ -88,13 +88,24 @@ public final class RegionCache {
         return loaded;
     }
 
+    /** The cached region holding {@code key}, or null if none is cached (never asks the scheduler). */
+    public CachedRegion cachedRegionOf(final byte[] key) {
+        final Map.Entry<byte[], CachedRegion> e = byStart.floorEntry(key);
+        return e != null && e.getValue().contains(key) ? e.getValue() : null;
+    }
+
+    /** The cached address of {@code storeId}, or null if it is not cached (never asks the scheduler). */
+    public String cachedStoreAddress(final long storeId) {
+        return storeAddresses.get(storeId);
+    }
+
     /**
      * The address of {@code storeId}, cached or else from the scheduler.
      *
      * @throws RouteException if the scheduler cannot say
      */
     public String storeAddress(final long storeId) {
-        final String cached = storeAddresses.get(storeId);
+        final String cached = cachedStoreAddress(storeId);
         if (cached != null) {
             return cached;
         }

@@ -5,6 +5,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -148,6 +150,62 @@ final class RequestSender {
                 + "(deadline %d ms); last error: %s", op, retries,
                 (options.nanoClock().getAsLong() - start) / 1_000_000, options.callTimeout().toMillis(), lastError));
         }
+    }
+
+    /**
+     * One attempt without waiting, possible when the region of {@code routeKey} and its leader's address are cached:
+     * the future completes with the response, or with null if there was no such attempt or it did not succeed (a
+     * region error or a transport failure, counted, and learned by the cache); the caller then falls back to
+     * {@link #send}, which backs off and retries. gRPC statuses that {@link #send} does not retry complete it
+     * exceptionally with a {@link ClusterClientException}. The future completes on a gRPC transport thread (or at
+     * once): its continuations must not block.
+     */
+    <Q, R> CompletableFuture<R> tryOnce(final String op, final byte[] routeKey, final MethodDescriptor<Q, R> method,
+                                        final Function<org.tinykv.proto.kvrpcpb.Context, Q> build,
+                                        final Function<R, Error> regionError) {
+        final CachedRegion region = cache.cachedRegionOf(routeKey);
+        final String address = region == null ? null : cache.cachedStoreAddress(region.leader().getStoreId());
+        if (address == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        final CompletableFuture<R> done = new CompletableFuture<>();
+        final CallOptions callOptions = CallOptions.DEFAULT.withDeadlineAfter(options.rpcTimeout().toNanos(),
+            TimeUnit.NANOSECONDS);
+        ClientCalls.asyncUnaryCall(channels.get(address).newCall(method, callOptions),
+            build.apply(region.context()), new StreamObserver<R>() {
+                @Override
+                public void onNext(final R response) {
+                    final Error error = regionError.apply(response);
+                    if (error == null) {
+                        done.complete(response);
+                        return;
+                    }
+                    retried.get(RegionErrorKind.of(error)).increment();
+                    react(region, error);
+                    done.complete(null);
+                }
+
+                @Override
+                public void onError(final Throwable t) {
+                    final Status status = Status.fromThrowable(t);
+                    final Status.Code code = status.getCode();
+                    if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED
+                            && code != Status.Code.CANCELLED) {
+                        done.completeExceptionally(new ClusterClientException(op + " to " + region + " at "
+                            + address + ": " + status, t));
+                        return;
+                    }
+                    cache.onSendFail(region);
+                    retried.get(RegionErrorKind.TRANSPORT).increment();
+                    done.complete(null);
+                }
+
+                @Override
+                public void onCompleted() {
+                    done.complete(null);
+                }
+            });
+        return done;
     }
 
     /** Updates the cache from {@code error} answered by {@code region}'s leader; returns the backoff to take. */

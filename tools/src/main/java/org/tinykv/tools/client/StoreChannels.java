@@ -24,8 +24,10 @@ final class StoreChannels implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the client is closed");
         }
+        // direct: the callbacks of asynchronous calls run on the transport thread (they must not block); blocking
+        // calls are unaffected, they run their callbacks on the waiting thread
         return channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a).usePlaintext()
-            .maxInboundMessageSize(MAX_INBOUND_BYTES).build());
+            .directExecutor().maxInboundMessageSize(MAX_INBOUND_BYTES).build());
     }
 
     /** How many channels are open. */

@@ -11,6 +11,7 @@ import io.grpc.Status;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -97,6 +98,22 @@ class ClusterClientTest {
         assertEquals(1L, client.retriedErrors().get(RegionErrorKind.NOT_LEADER));
         client.rawPut(key("b"), key("2"), CF);
         assertEquals(2, cluster.receivedBy(3).size(), "the new leader is cached");
+        assertEquals(1, cluster.getRegionCalls.get());
+    }
+
+    @Test
+    void asyncCallsRouteFromTheCacheAndFallBackToRetriesOnARegionError() throws Exception {
+        final ClusterClient client = cluster.client(DEADLINE);
+        assertEquals("", client.rawPutAsync(key("a"), key("1"), CF).get(20, TimeUnit.SECONDS).getError(),
+            "nothing cached yet: routed through the scheduler");
+        assertEquals(key("1"), client.rawGetAsync(key("a"), CF).get(20, TimeUnit.SECONDS).getValue(),
+            "sent straight to the cached leader");
+        assertEquals(2, cluster.receivedBy(1).size());
+        cluster.stores.get(1L).script.add(notLeader(whole.getPeers(2)));
+        assertEquals("", client.rawPutAsync(key("b"), key("2"), CF).get(20, TimeUnit.SECONDS).getError());
+        assertEquals(3, cluster.receivedBy(1).size());
+        assertEquals(context(whole, 3), cluster.receivedBy(3).get(0).context(), "resent to the hinted leader");
+        assertEquals(1L, client.retriedErrors().get(RegionErrorKind.NOT_LEADER));
         assertEquals(1, cluster.getRegionCalls.get());
     }
 

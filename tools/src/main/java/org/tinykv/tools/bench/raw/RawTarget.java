@@ -1,18 +1,25 @@
 package org.tinykv.tools.bench.raw;
 
 import com.google.protobuf.ByteString;
+import io.grpc.MethodDescriptor;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.tinykv.proto.kvrpcpb.RawGetRequest;
 import org.tinykv.proto.kvrpcpb.RawGetResponse;
 import org.tinykv.proto.kvrpcpb.RawPutRequest;
+import org.tinykv.proto.kvrpcpb.RawPutResponse;
+import org.tinykv.proto.tinykvpb.TinyKvGrpc;
 import org.tinykv.proto.tinykvpb.TinyKvGrpc.TinyKvBlockingStub;
 import org.tinykv.tools.client.ClusterClient;
 
 /**
  * Where the raw workload sends its RawPut / RawGet: one server over a few shared connections (empty context), or a
  * cluster through a {@link ClusterClient}. Thread-safe; failures are unchecked ({@code StatusRuntimeException},
- * {@code ClusterClientException}).
+ * {@code ClusterClientException}), thrown by the blocking calls and completing the futures of the asynchronous
+ * ones, which complete on gRPC transport threads (their continuations must not block).
  */
 interface RawTarget {
 
@@ -21,6 +28,12 @@ interface RawTarget {
 
     /** RawGet from client {@code client}. */
     RawGetResponse get(int client, ByteString key, String cf);
+
+    /** {@link #put} without a waiting thread: the future completes with the response's error field. */
+    CompletableFuture<String> putAsync(int client, ByteString key, ByteString value, String cf);
+
+    /** {@link #get} without a waiting thread. */
+    CompletableFuture<RawGetResponse> getAsync(int client, ByteString key, String cf);
 
     /** One server: client {@code i} uses stub {@code i % stubs}, each RPC bounded by {@code deadlineMillis}. */
     static RawTarget server(final List<TinyKvBlockingStub> stubs, final long deadlineMillis) {
@@ -39,6 +52,21 @@ interface RawTarget {
             public RawGetResponse get(final int client, final ByteString key, final String cf) {
                 return stub(client).rawGet(RawGetRequest.newBuilder().setKey(key).setCf(cf).build());
             }
+
+            @Override
+            public CompletableFuture<String> putAsync(final int client, final ByteString key, final ByteString value,
+                                                      final String cf) {
+                return call(stub(client), TinyKvGrpc.getRawPutMethod(),
+                    RawPutRequest.newBuilder().setKey(key).setValue(value).setCf(cf).build())
+                    .thenApply(RawPutResponse::getError);
+            }
+
+            @Override
+            public CompletableFuture<RawGetResponse> getAsync(final int client, final ByteString key,
+                                                              final String cf) {
+                return call(stub(client), TinyKvGrpc.getRawGetMethod(),
+                    RawGetRequest.newBuilder().setKey(key).setCf(cf).build());
+            }
         };
     }
 
@@ -54,6 +82,45 @@ interface RawTarget {
             public RawGetResponse get(final int client, final ByteString key, final String cf) {
                 return cluster.rawGet(key, cf);
             }
+
+            @Override
+            public CompletableFuture<String> putAsync(final int client, final ByteString key, final ByteString value,
+                                                      final String cf) {
+                return cluster.rawPutAsync(key, value, cf).thenApply(RawPutResponse::getError);
+            }
+
+            @Override
+            public CompletableFuture<RawGetResponse> getAsync(final int client, final ByteString key,
+                                                              final String cf) {
+                return cluster.rawGetAsync(key, cf);
+            }
         };
+    }
+
+    /** One unary call of {@code method} with {@code stub}'s channel and options (its deadline). */
+    private static <Q, R> CompletableFuture<R> call(final TinyKvBlockingStub stub, final MethodDescriptor<Q, R> method,
+                                                    final Q request) {
+        final CompletableFuture<R> done = new CompletableFuture<>();
+        ClientCalls.asyncUnaryCall(stub.getChannel().newCall(method, stub.getCallOptions()), request,
+            new StreamObserver<R>() {
+                @Override
+                public void onNext(final R response) {
+                    done.complete(response);
+                }
+
+                @Override
+                public void onError(final Throwable t) {
+                    done.completeExceptionally(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                    if (!done.isDone()) {
+                        done.completeExceptionally(new IllegalStateException(method.getFullMethodName()
+                            + " ended without a response"));
+                    }
+                }
+            });
+        return done;
     }
 }
