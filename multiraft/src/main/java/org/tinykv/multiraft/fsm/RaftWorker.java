@@ -20,8 +20,9 @@ import org.tinykv.multiraft.transport.Transport;
 /**
  * Drives peers: each round takes up to {@code maxBatch} peers with mail, feeds them their messages, proposals
  * and ticks, collects their Readys into ONE raft-engine batch written with one fsync (leaders send their appends
- * while it is written: {@link Peer#replicateBeforePersist}), then sends the other messages
- * and hands committed entries and confirmed reads to the apply router. The ticker worker also broadcasts a tick
+ * while it is written: {@link Peer#replicateBeforePersist}; committed entries already durable and confirmed reads
+ * go to the apply router before it: {@link Peer#applyBeforePersist}), then sends the other messages and hands the
+ * rest of the committed entries to the apply router. The ticker worker also broadcasts a tick
  * every {@code tickMillis} of its clock.
  *
  * <p>Thread-safety: {@link #doWork()} is called by one thread (its runner, or a test).
@@ -108,7 +109,10 @@ public final class RaftWorker implements Agent {
             }
             for (final PeerFsm p : persisted) {
                 if (!p.stopped) {
-                    guarded(p, () -> p.peer.replicateBeforePersist(transport));
+                    guarded(p, () -> {
+                        p.peer.replicateBeforePersist(transport);
+                        applyRouter.schedule(p.peer.applyBeforePersist());
+                    });
                 }
             }
             if (!wb.isEmpty()) {

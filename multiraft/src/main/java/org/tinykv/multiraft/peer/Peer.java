@@ -96,6 +96,10 @@ public final class Peer {
     /** Whether the outstanding Ready's messages may go out before its batch is durable (a leader's, same term). */
     private boolean mayReplicateEarly;
     private boolean sentEarly;
+    /** The last index of the outstanding Ready's round that was durable before it (0: nothing may go early). */
+    private long durableBefore;
+    /** Whether {@link #applyBeforePersist} handed out the outstanding Ready's early work. */
+    private boolean handedEarly;
 
     /** A read waiting for ReadIndex. */
     private record PendingRead(RaftCmdRequest request, CmdCallback callback, long term) { }
@@ -553,6 +557,12 @@ public final class Peer {
                 throw new UncheckedIOException(e);
             }
         }
+        // entries up to here were made durable by earlier rounds (each round syncs before the next one starts)
+        durableBefore = snap ? 0 : storage.lastIndex();
+        if (!rd.entries().isEmpty()) {
+            durableBefore = Math.min(durableBefore, rd.entries().get(0).getIndex() - 1);
+        }
+        handedEarly = false;
         storage.append(rd.entries(), raftWb);
         needsSync = snap || !rd.entries().isEmpty();
         boolean termOrVoteChanged = false;
@@ -590,6 +600,25 @@ public final class Peer {
     }
 
     /**
+     * Before the batch of {@link #handleReady} is written: the work for the apply side that does not wait for it
+     * (committed entries already durable here, with their proposals, and confirmed reads), so that a commit is not
+     * answered one fsync of newer entries late. Committed entries of this Ready that are not durable here yet (a
+     * follower learning the commit of entries it is appending now) wait for {@link #postPersist}: applied state must
+     * never get ahead of the local log. Returns an empty list if there is nothing or after a snapshot.
+     */
+    public List<ApplyTask> applyBeforePersist() {
+        final Ready rd = outstanding;
+        if (rd == null || handedEarly || pendingSnapshot != null) {
+            return List.of();
+        }
+        handedEarly = true;
+        final List<ApplyTask> tasks = new ArrayList<>(2);
+        collectCommitted(rd.committedEntries(), durableBefore, tasks);
+        collectReads(rd, tasks);
+        return tasks;
+    }
+
+    /**
      * After the batch filled by {@link #handleReady} is durable: sends the messages, collects the work for the
      * apply side (committed entries with their proposals, confirmed reads) and advances raft.
      */
@@ -612,22 +641,46 @@ public final class Peer {
             tasks.add(pendingSnapshot);
             pendingSnapshot = null;
         }
-        if (!rd.committedEntries().isEmpty()) {
+        if (handedEarly) {
             final List<Entry> ents = rd.committedEntries();
-            final long last = ents.get(ents.size() - 1).getIndex();
-            final List<Proposal> ps = new ArrayList<>();
-            while (!proposals.isEmpty() && proposals.peekFirst().index() <= last) {
-                ps.add(proposals.pollFirst());
+            int from = 0;
+            while (from < ents.size() && ents.get(from).getIndex() <= durableBefore) {
+                from++;
             }
-            tasks.add(new ApplyTask.Apply(regionId, ents, ps));
+            collectCommitted(ents.subList(from, ents.size()), Long.MAX_VALUE, tasks);
+        } else {
+            collectCommitted(rd.committedEntries(), Long.MAX_VALUE, tasks);
+            collectReads(rd, tasks);
         }
+        handedEarly = false;
+        raft.advance(rd);
+        return tasks;
+    }
+
+    /** Adds an Apply task for the entries of {@code ents} up to index {@code upTo}, with their proposals. */
+    private void collectCommitted(final List<Entry> ents, final long upTo, final List<ApplyTask> tasks) {
+        int end = 0;
+        while (end < ents.size() && ents.get(end).getIndex() <= upTo) {
+            end++;
+        }
+        if (end == 0) {
+            return;
+        }
+        final List<Entry> applied = end == ents.size() ? ents : ents.subList(0, end);
+        final long last = applied.get(applied.size() - 1).getIndex();
+        final List<Proposal> ps = new ArrayList<>();
+        while (!proposals.isEmpty() && proposals.peekFirst().index() <= last) {
+            ps.add(proposals.pollFirst());
+        }
+        tasks.add(new ApplyTask.Apply(regionId, applied, ps));
+    }
+
+    private void collectReads(final Ready rd, final List<ApplyTask> tasks) {
         for (final ReadState rs : rd.readStates()) {
             for (final PendingRead r : reads.take(rs.context())) {
                 tasks.add(new ApplyTask.Read(regionId, rs.index(), r.term(), r.request(), r.callback()));
             }
         }
-        raft.advance(rd);
-        return tasks;
     }
 
     private void onRoleChange(final long lead, final StateRole newRole) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.tinykv.lsm.Cf;
 import org.tinykv.lsm.DbIterator;
+import org.tinykv.multiraft.peer.Keys;
 import org.tinykv.multiraft.peer.PeerConfig;
 import org.tinykv.multiraft.peer.RegionSnapshot;
 import org.tinykv.multiraft.transport.SimTransport;
@@ -37,7 +39,11 @@ import org.tinykv.proto.raft_cmdpb.RaftCmdResponse;
 import org.tinykv.proto.raft_cmdpb.RaftRequestHeader;
 import org.tinykv.proto.raft_cmdpb.Request;
 import org.tinykv.proto.raft_cmdpb.SnapRequest;
+import org.tinykv.wal.fs.FileSystem;
 import org.tinykv.wal.fs.OsFileSystem;
+import org.tinykv.wal.fs.fault.FaultInjectingFileSystem;
+import org.tinykv.wal.fs.fault.FaultRule;
+import org.tinykv.wal.fs.fault.OpKind;
 import org.tinykv.wal.fs.mem.MemFileSystem;
 
 /** One store with several single-peer regions: group commit, routing errors, snapshots, idleness, threads. */
@@ -55,7 +61,7 @@ class StoreTest {
                 .addPeers(Peer.newBuilder().setId(10 + i).setStoreId(1)).build();
     }
 
-    private static Store open(final MemFileSystem fs, final EpochClock clock) throws IOException {
+    private static Store open(final FileSystem fs, final EpochClock clock) throws IOException {
         for (int i = 0; i < BOUNDS.length - 1; i++) {
             Bootstrap.bootstrapStore(fs, DIR, 1, 1, region(i), CFG);
         }
@@ -140,6 +146,29 @@ class StoreTest {
                 runUntil(s, clock, f);
                 assertFalse(f.join().response().getHeader().hasError(), f.join().response().toString());
             }
+        }
+    }
+
+    @Test
+    void anEntryIsNeverAppliedBeforeItIsDurableInTheRaftLog() throws IOException {
+        final CachedEpochClock clock = new CachedEpochClock();
+        final FaultInjectingFileSystem fs = new FaultInjectingFileSystem(new MemFileSystem());
+        try (Store s = open(fs, clock)) {
+            electAll(s, clock);
+            for (int i = 0; i < 20; i++) {
+                s.doWork();
+            }
+            // a one-replica region commits an entry in the very round that appends it: its fsync must come first
+            fs.addRule(FaultRule.failFrom(OpKind.SYNC, p -> p.toString().startsWith("/one/raft/"), 1));
+            final CompletableFuture<Answer> f = propose(s, cmd(1, 1, null, put("bx", "v")));
+            assertThrows(IllegalStateException.class, s::doWork, "the raft engine's sync fails");
+            for (int i = 0; i < 20; i++) {
+                s.doWork(); // the apply workers drain whatever reached them
+            }
+            assertNull(s.engines().kv().get(Cf.DEFAULT, Keys.dataKey("bx".getBytes(StandardCharsets.UTF_8))),
+                    "applied although its log entry never became durable");
+            assertTrue(f.isDone() && f.join().response().getHeader().hasError(), "answered with an error");
+            fs.clearRules();
         }
     }
 
