@@ -340,6 +340,16 @@ public final class RawNode {
                 raft.raftLog.lastIndex(), raft.leadTransferee);
     }
 
+    /** The current term: {@code status().hardState().getTerm()} without building a status (a per-command cost). */
+    public long term() {
+        return raft.term;
+    }
+
+    /** The index of the last log entry: {@code status().lastIndex()} without building a status. */
+    public long lastIndex() {
+        return raft.raftLog.lastIndex();
+    }
+
     /** The raft state machine, for tests in this package. */
     Raft raft() {
         return raft;

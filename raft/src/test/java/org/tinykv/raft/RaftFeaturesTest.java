@@ -318,6 +318,8 @@ class RaftFeaturesTest {
         rn.step(msg(MessageType.MsgTimeoutNow, 3, 1, 2));
         rn.step(msg(MessageType.MsgReadIndexResponse, 3, 1, 9));
         assertEquals(0, rn.status().hardState().getCommit());
+        assertEquals(rn.status().hardState().getTerm(), rn.term());
+        assertEquals(rn.status().lastIndex(), rn.lastIndex());
         assertTrue(rn.hasReady());
         rn.advance(rn.ready());
     }

@@ -409,7 +409,7 @@ public final class Peer {
      * leader if known), peer mismatch, StaleCommand for an old term, EpochNotMatch, KeyNotInRegion.
      */
     public void propose(final RaftCmdRequest req, final CmdCallback cb) {
-        final long term = raft.status().hardState().getTerm();
+        final long term = raft.term();
         Error err = RegionChecks.checkStoreId(req, storeId);
         if (err == null && destroying) {
             err = RegionErrors.regionNotFound(regionId);
@@ -448,8 +448,8 @@ public final class Peer {
 
     private void proposeWrite(final RaftCmdRequest req, final CmdCallback cb, final long term) {
         writtenSinceSplitCheck += req.getSerializedSize();
-        final long index = raft.status().lastIndex() + 1;
-        if (!raft.propose(req.toByteString()) || raft.status().lastIndex() != index) {
+        final long index = raft.lastIndex() + 1;
+        if (!raft.propose(req.toByteString()) || raft.lastIndex() != index) {
             cb.onDone(RegionErrors.errorResponse(RegionErrors.notLeader(regionId, null), term), null);
             return;
         }
@@ -462,7 +462,7 @@ public final class Peer {
             final Proposal stale = proposals.pollLast();
             stale.callback().onDone(RegionErrors.errorResponse(RegionErrors.staleCommand(), term), null);
         }
-        proposals.addLast(new Proposal(index, raft.status().hardState().getTerm(), cb));
+        proposals.addLast(new Proposal(index, raft.term(), cb));
     }
 
     private void proposeChangePeer(final RaftCmdRequest req, final CmdCallback cb, final long term) {
@@ -477,8 +477,8 @@ public final class Peer {
                     + cp.getChangeType()), term), null);
             return;
         }
-        final long index = raft.status().lastIndex() + 1;
-        if (!raft.proposeConfChange(ChangePeer.toConfChange(req)) || raft.status().lastIndex() != index) {
+        final long index = raft.lastIndex() + 1;
+        if (!raft.proposeConfChange(ChangePeer.toConfChange(req)) || raft.lastIndex() != index) {
             cb.onDone(RegionErrors.errorResponse(RegionErrors.other("conf change rejected: another one is "
                     + "pending"), term), null);
             return;
