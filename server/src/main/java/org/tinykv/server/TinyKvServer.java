@@ -215,6 +215,12 @@ public final class TinyKvServer implements Closeable {
         out.add(Sample.gauge("tinykv_process_threads", "Live JVM threads.",
             ManagementFactory.getThreadMXBean().getThreadCount()));
         out.add(Sample.gauge("tinykv_process_uptime_seconds", "Seconds since the server started.", uptimeSeconds()));
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                && os.getProcessCpuTime() >= 0) {
+            // what a benchmark divides by its operations to get the server's CPU per operation
+            out.add(Sample.counter("tinykv_process_cpu_seconds_total", "CPU time used by the server process.",
+                os.getProcessCpuTime() / 1e9));
+        }
         return out;
     }
 

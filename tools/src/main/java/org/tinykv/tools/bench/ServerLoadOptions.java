@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.tinykv.proto.tinykvpb.TinyKvGrpc;
+import org.tinykv.tools.bench.raw.ServerMetricsProbe;
 import org.tinykv.proto.tinykvpb.TinyKvGrpc.TinyKvBlockingStub;
 import org.tinykv.tools.client.ClusterClient;
 import org.tinykv.tools.client.ClusterClientOptions;
@@ -51,6 +52,18 @@ public final class ServerLoadOptions {
 
     @Option(names = "--seed", description = "Seed of the key and value choices (default: random, printed).")
     private Long seed;
+
+    @Option(names = "--status-addr", paramLabel = "HOST:PORT",
+        description = "tinykv-server status address (repeatable, one per store): report the servers' CPU per "
+            + "operation, fsyncs/s and writes per fsync, summed over them.")
+    private List<String> statusAddrs = new ArrayList<>();
+
+    /** One probe per {@code --status-addr}. */
+    public List<ServerMetricsProbe> probes() {
+        final List<ServerMetricsProbe> probes = new ArrayList<>();
+        statusAddrs.forEach(a -> probes.add(new ServerMetricsProbe(a)));
+        return probes;
+    }
 
     /**
      * Checks the shared options, reporting the first bad one as a usage error of {@code spec}'s command.

@@ -1,10 +1,7 @@
 package org.tinykv.tools.bench.raw;
 
 import io.grpc.ManagedChannel;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,11 +58,6 @@ public final class RawBenchCommand implements Callable<Integer> {
     @Option(names = "--prefill", description = "Put every key once before measuring (for get and mixed).")
     private boolean prefill;
 
-    @Option(names = "--status-addr", paramLabel = "HOST:PORT",
-        description = "tinykv-server status address (repeatable, one per store): report fsyncs/s and writes per "
-            + "fsync summed over them.")
-    private List<String> statusAddrs = new ArrayList<>();
-
     @Override
     public Integer call() throws Exception {
         final RawBenchRunner.Settings settings = settings();
@@ -88,13 +80,12 @@ public final class RawBenchCommand implements Callable<Integer> {
                     return 1;
                 }
             }
-            final List<ServerMetricsProbe> probes = new ArrayList<>();
-            statusAddrs.forEach(a -> probes.add(new ServerMetricsProbe(a)));
+            final List<ServerMetricsProbe> probes = load.probes();
             final AtomicReference<Map<String, Double>> before = new AtomicReference<>();
-            final RawBenchResult result = runner.run(() -> before.set(scrape(probes, err)));
+            final RawBenchResult result = runner.run(() -> before.set(ServerMetricsProbe.scrapeAll(probes, err)));
             out.println(result.summary());
             if (!probes.isEmpty()) {
-                final Map<String, Double> after = scrape(probes, err);
+                final Map<String, Double> after = ServerMetricsProbe.scrapeAll(probes, err);
                 if (before.get() != null && after != null) {
                     out.println(serverLine(before.get(), after, result.elapsedNanos(), result.ops(), probes.size()));
                 }
@@ -113,23 +104,6 @@ public final class RawBenchCommand implements Callable<Integer> {
                 cluster.close();
             }
         }
-    }
-
-    /** The samples of every probe summed by name; null if there are none or one cannot be read. */
-    private static Map<String, Double> scrape(final List<ServerMetricsProbe> probes, final PrintStream err) {
-        if (probes.isEmpty()) {
-            return null;
-        }
-        final Map<String, Double> sum = new HashMap<>();
-        for (final ServerMetricsProbe probe : probes) {
-            try {
-                probe.scrape().forEach((name, v) -> sum.merge(name, v, Double::sum));
-            } catch (IOException e) {
-                err.println("tinykv-bench raw: cannot read server metrics: " + e.getMessage());
-                return null;
-            }
-        }
-        return sum;
     }
 
     private RawBenchRunner.Settings settings() {
@@ -152,6 +126,13 @@ public final class RawBenchCommand implements Callable<Integer> {
 
     private static String serverLine(final Map<String, Double> before, final Map<String, Double> after,
                                      final long elapsedNanos, final long ops, final int stores) {
+        final Double cpu = ServerMetricsProbe.cpuMicrosPerOp(before, after, ops);
+        return ioLine(before, after, elapsedNanos, ops, stores)
+            + (cpu == null ? "" : String.format(Locale.ROOT, " server_cpu_us_per_op=%.1f", cpu));
+    }
+
+    private static String ioLine(final Map<String, Double> before, final Map<String, Double> after,
+                                 final long elapsedNanos, final long ops, final int stores) {
         final Double r0 = before.get(ServerMetricsProbe.RAFT_FSYNCS);
         final Double r1 = after.get(ServerMetricsProbe.RAFT_FSYNCS);
         if (r0 != null && r1 != null) {

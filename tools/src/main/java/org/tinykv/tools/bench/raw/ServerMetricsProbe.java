@@ -1,12 +1,14 @@
 package org.tinykv.tools.bench.raw;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,6 +26,9 @@ public final class ServerMetricsProbe {
     public static final String RAFT_FSYNCS = "tinykv_engine_wal_fsyncs_total{engine=\"raft\"}";
     /** A replicated store's kv-engine fsyncs. */
     public static final String KV_FSYNCS = "tinykv_engine_wal_fsyncs_total{engine=\"kv\"}";
+
+    /** CPU seconds used by a tinykv-server process. */
+    public static final String CPU_SECONDS = "tinykv_process_cpu_seconds_total";
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI uri;
@@ -51,6 +56,40 @@ public final class ServerMetricsProbe {
             throw new IOException(uri + " answered HTTP " + response.statusCode());
         }
         return parse(response.body());
+    }
+
+    /**
+     * The samples of every probe summed by series; null (after telling {@code err} why) if there are no probes or
+     * one cannot be read.
+     */
+    public static Map<String, Double> scrapeAll(final List<ServerMetricsProbe> probes, final PrintStream err) {
+        if (probes.isEmpty()) {
+            return null;
+        }
+        final Map<String, Double> sum = new HashMap<>();
+        for (final ServerMetricsProbe probe : probes) {
+            try {
+                probe.scrape().forEach((name, v) -> sum.merge(name, v, Double::sum));
+            } catch (IOException e) {
+                err.println("tinykv-bench: cannot read server metrics: " + e.getMessage());
+                return null;
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * The servers' CPU microseconds per operation between two {@link #scrapeAll}s, or null if they do not export
+     * {@link #CPU_SECONDS} or nothing was done.
+     */
+    public static Double cpuMicrosPerOp(final Map<String, Double> before, final Map<String, Double> after,
+                                        final long ops) {
+        final Double c0 = before.get(CPU_SECONDS);
+        final Double c1 = after.get(CPU_SECONDS);
+        if (c0 == null || c1 == null || ops <= 0) {
+            return null;
+        }
+        return (c1 - c0) * 1e6 / ops;
     }
 
     /** Parses the lines {@code series value} of a Prometheus text page; comments are skipped. */

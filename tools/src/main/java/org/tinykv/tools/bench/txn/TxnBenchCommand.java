@@ -6,9 +6,12 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.tinykv.proto.tinykvpb.TinyKvGrpc.TinyKvBlockingStub;
 import org.tinykv.tools.bench.ServerLoadOptions;
+import org.tinykv.tools.bench.raw.ServerMetricsProbe;
 import org.tinykv.tools.client.ClusterClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -83,8 +86,16 @@ public final class TxnBenchCommand implements Callable<Integer> {
                 targets.add(TxnKv.server(stub, TxnClient.DEADLINE_MILLIS));
             }
             TxnBenchRunner runner = new TxnBenchRunner(targets, tso, settings, err, System::nanoTime);
-            TxnBenchResult result = runner.run();
+            List<ServerMetricsProbe> probes = load.probes();
+            AtomicReference<Map<String, Double>> before = new AtomicReference<>();
+            TxnBenchResult result = runner.run(() -> before.set(ServerMetricsProbe.scrapeAll(probes, err)));
             out.println(result.summary());
+            Map<String, Double> after = ServerMetricsProbe.scrapeAll(probes, err);
+            if (before.get() != null && after != null) {
+                Double cpu = ServerMetricsProbe.cpuMicrosPerOp(before.get(), after, result.committed());
+                out.println(cpu == null ? "server: no " + ServerMetricsProbe.CPU_SECONDS + " at --status-addr"
+                    : String.format(Locale.ROOT, "server: cpu_us_per_txn=%.1f", cpu));
+            }
             if (cluster != null) {
                 out.println(ServerLoadOptions.retriedLine(cluster));
             }

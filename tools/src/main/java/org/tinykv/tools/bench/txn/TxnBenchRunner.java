@@ -90,6 +90,15 @@ final class TxnBenchRunner {
 
     /** Runs the warmup and the measured phase and returns the result of the latter. */
     TxnBenchResult run() throws InterruptedException {
+        return run(() -> { });
+    }
+
+    /**
+     * Runs the warmup and the measured phase and returns the result of the latter.
+     *
+     * @param atMeasureStart called once when the measured phase starts (e.g. to read the server's counters)
+     */
+    TxnBenchResult run(final Runnable atMeasureStart) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(settings.concurrency());
         long start = nanoClock.getAsLong() + settings.warmup().toNanos();
         long end = start + settings.duration().toNanos();
@@ -114,6 +123,7 @@ final class TxnBenchRunner {
             }
             recorder.reset();
         }
+        atMeasureStart.run();
         Histogram total = new Histogram(3);
         long lastCount = 0;
         long lastTick = nanoClock.getAsLong();

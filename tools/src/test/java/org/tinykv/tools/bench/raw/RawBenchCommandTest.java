@@ -61,6 +61,8 @@ class RawBenchCommandTest {
         assertTrue(Double.parseDouble(m.group(3)) > 0, put);
         assertEquals("0", m.group(7), put);
         assertTrue(put.contains("server: fsyncs="), put);
+        final Matcher cpu = Pattern.compile("server_cpu_us_per_op=([0-9.]+)").matcher(put);
+        assertTrue(cpu.find() && Double.parseDouble(cpu.group(1)) > 0, put);
 
         final String get = run(0, "raw", addr, "--workload=GET", "--concurrency=2", "--warmup=0", "--duration=1",
             "--keys=50", "--prefill");

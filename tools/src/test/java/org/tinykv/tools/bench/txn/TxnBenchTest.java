@@ -75,9 +75,12 @@ class TxnBenchTest {
     @Test
     void commandEndsWithAResultLine() {
         String out = run(0, "txn", "--addr=127.0.0.1:" + server.grpcAddress().getPort(), "--keys-per-txn=2",
-            "--concurrency=2", "--warmup=0", "--duration=1", "--keys=1000", "--seed=" + SEED);
+            "--concurrency=2", "--warmup=0", "--duration=1", "--keys=1000", "--seed=" + SEED,
+            "--status-addr=127.0.0.1:" + server.statusAddress().getPort());
         Matcher m = RESULT.matcher(out);
         assertTrue(m.find(), out);
+        Matcher cpu = Pattern.compile("server: cpu_us_per_txn=([0-9.]+)").matcher(out);
+        assertTrue(cpu.find() && Double.parseDouble(cpu.group(1)) > 0, out);
         assertEquals("2", m.group(1));
         assertEquals("2", m.group(2));
         assertTrue(Double.parseDouble(m.group(3)) > 0, out);
