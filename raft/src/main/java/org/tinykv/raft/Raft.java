@@ -231,6 +231,13 @@ final class Raft {
 
     // ---- time ----
 
+    /** Counts ticks that were due but not delivered toward the lease clock only (see RawNode.catchUpTicks). */
+    void catchUpTicks(long missed) {
+        if (missed > 0) {
+            ticks += missed;
+        }
+    }
+
     void tick() {
         ticks++;
         if (state == StateRole.LEADER) {

@@ -149,6 +149,17 @@ public final class RawNode {
         guardedRun(raft::tick);
     }
 
+    /**
+     * Counts {@code missed} ticks that fell due while the ticking thread was busy and were not delivered, toward
+     * the clock that the leader lease and the vote barrier run on, and toward nothing else: election and heartbeat
+     * timers still advance once per {@link #tick()}, so a backlog does not fire an election while the heartbeats
+     * that would prevent it wait behind it. A caller that coalesces ticks must report the ones it dropped here, or
+     * a busy leader's lease outlives the followers' vote barriers (see the clock assumption above).
+     */
+    public void catchUpTicks(final long missed) {
+        guardedRun(() -> raft.catchUpTicks(missed));
+    }
+
     /** Starts an election now (with pre-vote if configured). */
     public void campaign() {
         guardedRun(() -> raft.step(Message.newBuilder().setMsgType(MessageType.MsgHup).build()));

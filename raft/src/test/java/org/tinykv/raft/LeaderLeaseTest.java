@@ -88,6 +88,26 @@ class LeaderLeaseTest {
     }
 
     @Test
+    void ticksThatFellDueUndeliveredShortenTheLeaseButFireNoTimer() {
+        TestCluster c = leaseCluster(3);
+        Raft l = electLeaderOne(c);
+        l.step(Message.newBuilder().setMsgType(MessageType.MsgBeat).build());
+        c.send(l.readMessages().toArray(new Message[0]));
+        assertTrue(readAnsweredAtOnce(l, "fresh"), "a lease right after a heartbeat round");
+        long heartbeatElapsed = l.heartbeatElapsed;
+        // the ticking thread was busy for a whole election timeout: one tick is delivered, the rest reported
+        l.catchUpTicks(ELECTION - 1);
+        assertEquals(heartbeatElapsed, l.heartbeatElapsed, "timers do not see the missed ticks");
+        tickLeader(l, 1);
+        assertFalse(readAnsweredAtOnce(l, "late"), "the lease ran out in real ticks at tick " + l.ticks);
+        Raft f = c.get(2);
+        long before = f.ticks;
+        f.catchUpTicks(0);
+        f.catchUpTicks(-3);
+        assertEquals(before, f.ticks, "nothing missed, nothing counted");
+    }
+
+    @Test
     void leaseUsesTheQuorumThNewestStamp() {
         TestCluster c = leaseCluster(5);
         Raft l = electLeaderOne(c);

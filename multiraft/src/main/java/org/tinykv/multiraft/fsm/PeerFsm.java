@@ -2,6 +2,7 @@ package org.tinykv.multiraft.fsm;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.tinykv.multiraft.peer.Peer;
 
 /**
@@ -16,6 +17,8 @@ public final class PeerFsm {
     final AtomicBoolean scheduled = new AtomicBoolean();
     /** A tick is in the mailbox: later ticks coalesce into it until the worker takes it. */
     final AtomicBoolean tickPending = new AtomicBoolean();
+    /** Tick intervals that fell due since the worker last took a tick (one Tick message stands for all of them). */
+    final AtomicLong dueTicks = new AtomicLong();
     volatile boolean stopped;
     /** Published by the worker after the first round and then once per tick; null before the first round. */
     volatile PeerStatus status;

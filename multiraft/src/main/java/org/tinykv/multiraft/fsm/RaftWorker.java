@@ -79,9 +79,12 @@ public final class RaftWorker implements Agent {
     @Override
     public int doWork() {
         int work = 0;
-        if (ticker && clock.time() >= nextTickAt) {
-            router.broadcastTick();
-            nextTickAt = clock.time() + tickMillis;
+        final long now = clock.time();
+        if (ticker && now >= nextTickAt) {
+            // a round that ran long lets several intervals fall due: they are all counted (see Peer#tick(long))
+            final long intervals = 1 + (now - nextTickAt) / tickMillis;
+            router.broadcastTick(intervals);
+            nextTickAt += intervals * tickMillis;
             work++;
         }
         PeerFsm f;
@@ -172,7 +175,7 @@ public final class RaftWorker implements Agent {
             } else if (m instanceof PeerMsg.Tick) {
                 f.tickPending.set(false);
                 f.statusDue = true;
-                peer.tick();
+                peer.tick(Math.max(1, f.dueTicks.getAndSet(0)));
             } else if (m instanceof PeerMsg.Operator o) {
                 peer.onOperator(o.response());
             } else if (m instanceof PeerMsg.SnapshotStatus s) {

@@ -54,9 +54,13 @@ public final class Router {
         return true;
     }
 
-    /** Puts a tick into every peer's mailbox (unless one is still waiting there: ticks do not pile up). */
-    public void broadcastTick() {
+    /**
+     * Puts a tick into every peer's mailbox, standing for {@code intervals} tick intervals that fell due (unless a
+     * tick is still waiting there: ticks do not pile up, but the intervals they stand for are counted).
+     */
+    public void broadcastTick(final long intervals) {
         for (final PeerFsm f : peers.values()) {
+            f.dueTicks.addAndGet(intervals);
             if (f.tickPending.compareAndSet(false, true)) {
                 f.mailbox.add(PeerMsg.Tick.INSTANCE);
                 schedule(f);

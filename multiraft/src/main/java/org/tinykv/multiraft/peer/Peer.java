@@ -174,9 +174,18 @@ public final class Peer {
 
     /** Advances logical time one tick; answers ReadIndex requests that timed out with StaleCommand. */
     public void tick() {
+        tick(1);
+    }
+
+    /**
+     * One tick standing for {@code intervals} tick intervals that fell due (a busy worker takes several at once):
+     * timers advance once, while raft's lease clock counts them all ({@code RawNode.catchUpTicks}).
+     */
+    public void tick(final long intervals) {
         if (destroying) {
             return;
         }
+        raft.catchUpTicks(intervals - 1);
         raft.tick();
         if (isLeader()) {
             maybeCompactLog();
