@@ -3,7 +3,6 @@ package org.tinykv.multiraft.peer;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -73,7 +72,7 @@ public final class Peer {
     private final org.tinykv.proto.metapb.Peer meta;
     private final PeerStorage storage;
     private final RawNode raft;
-    private final ArrayDeque<Proposal> proposals = new ArrayDeque<>();
+    private final Proposals proposals = new Proposals();
     private final PendingReads<PendingRead> reads;
     private final PeerConfig cfg;
     private final Map<Long, org.tinykv.proto.metapb.Peer> peerCache = new HashMap<>();
@@ -462,16 +461,7 @@ public final class Peer {
             cb.onDone(RegionErrors.errorResponse(RegionErrors.notLeader(regionId, null), term), null);
             return;
         }
-        track(index, cb, term);
-    }
-
-    private void track(final long index, final CmdCallback cb, final long term) {
-        // proposals queued at this index or later were truncated from this leader's log: they can never commit
-        while (!proposals.isEmpty() && proposals.peekLast().index() >= index) {
-            final Proposal stale = proposals.pollLast();
-            stale.callback().onDone(RegionErrors.errorResponse(RegionErrors.staleCommand(), term), null);
-        }
-        proposals.addLast(new Proposal(index, raft.term(), cb));
+        proposals.add(index, raft.term(), cb);
     }
 
     private void proposeChangePeer(final RaftCmdRequest req, final CmdCallback cb, final long term) {
@@ -492,7 +482,7 @@ public final class Peer {
                     + "pending"), term), null);
             return;
         }
-        track(index, cb, term);
+        proposals.add(index, raft.term(), cb);
     }
 
     private void proposeAdmin(final RaftCmdRequest req, final CmdCallback cb, final long term) {
@@ -557,11 +547,8 @@ public final class Peer {
                 final SnapshotFiles files = storage.applySnapshot(rd.snapshot(), raftWb);
                 pendingSnapshot = new ApplyTask.ApplySnapshot(regionId, rd.snapshot(), files);
                 final long index = rd.snapshot().getMetadata().getIndex();
-                final long term = rd.snapshot().getMetadata().getTerm();
-                while (!proposals.isEmpty() && proposals.peekFirst().index() <= index) {
-                    proposals.pollFirst().callback().onDone(RegionErrors.errorResponse(
-                            RegionErrors.outcomeUnknown("folded into snapshot " + index), term), null);
-                }
+                proposals.failThrough(index, RegionErrors.outcomeUnknown("folded into snapshot " + index),
+                        rd.snapshot().getMetadata().getTerm());
             } catch (final IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -622,7 +609,7 @@ public final class Peer {
         }
         handedEarly = true;
         final List<ApplyTask> tasks = new ArrayList<>(2);
-        collectCommitted(rd.committedEntries(), durableBefore, tasks);
+        collectCommitted(rd.committedEntries(), 0, durableBefore, tasks);
         collectReads(rd, tasks);
         return tasks;
     }
@@ -650,15 +637,8 @@ public final class Peer {
             tasks.add(pendingSnapshot);
             pendingSnapshot = null;
         }
-        if (handedEarly) {
-            final List<Entry> ents = rd.committedEntries();
-            int from = 0;
-            while (from < ents.size() && ents.get(from).getIndex() <= durableBefore) {
-                from++;
-            }
-            collectCommitted(ents.subList(from, ents.size()), Long.MAX_VALUE, tasks);
-        } else {
-            collectCommitted(rd.committedEntries(), Long.MAX_VALUE, tasks);
+        collectCommitted(rd.committedEntries(), handedEarly ? durableBefore : 0, Long.MAX_VALUE, tasks);
+        if (!handedEarly) {
             collectReads(rd, tasks);
         }
         handedEarly = false;
@@ -666,22 +646,23 @@ public final class Peer {
         return tasks;
     }
 
-    /** Adds an Apply task for the entries of {@code ents} up to index {@code upTo}, with their proposals. */
-    private void collectCommitted(final List<Entry> ents, final long upTo, final List<ApplyTask> tasks) {
-        int end = 0;
-        while (end < ents.size() && ents.get(end).getIndex() <= upTo) {
-            end++;
+    /** Adds an Apply task for the entries of {@code ents} in ({@code after}, {@code upTo}], with their proposals. */
+    private void collectCommitted(final List<Entry> ents, final long after, final long upTo,
+                                  final List<ApplyTask> tasks) {
+        int from = 0;
+        while (from < ents.size() && ents.get(from).getIndex() <= after) {
+            from++;
         }
-        if (end == 0) {
+        int to = from;
+        while (to < ents.size() && ents.get(to).getIndex() <= upTo) {
+            to++;
+        }
+        if (to == from) {
             return;
         }
-        final List<Entry> applied = end == ents.size() ? ents : ents.subList(0, end);
+        final List<Entry> applied = from == 0 && to == ents.size() ? ents : ents.subList(from, to);
         final long last = applied.get(applied.size() - 1).getIndex();
-        final List<Proposal> ps = new ArrayList<>();
-        while (!proposals.isEmpty() && proposals.peekFirst().index() <= last) {
-            ps.add(proposals.pollFirst());
-        }
-        tasks.add(new ApplyTask.Apply(regionId, applied, ps));
+        tasks.add(new ApplyTask.Apply(regionId, applied, proposals.takeThrough(last)));
     }
 
     private void collectReads(final Ready rd, final List<ApplyTask> tasks) {
@@ -746,10 +727,7 @@ public final class Peer {
         } catch (final RuntimeException e) {
             term = 0;
         }
-        for (final Proposal p : proposals) {
-            p.callback().onDone(RegionErrors.errorResponse(error, term), null);
-        }
-        proposals.clear();
+        proposals.failAll(error, term);
         for (final PendingRead r : reads.clear()) {
             r.callback().onDone(RegionErrors.errorResponse(error, term), null);
         }

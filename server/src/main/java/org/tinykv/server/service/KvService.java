@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -17,6 +18,7 @@ import org.tinykv.proto.kvrpcpb.CheckTxnStatusRequest;
 import org.tinykv.proto.kvrpcpb.CheckTxnStatusResponse;
 import org.tinykv.proto.kvrpcpb.CommitRequest;
 import org.tinykv.proto.kvrpcpb.CommitResponse;
+import org.tinykv.proto.kvrpcpb.Context;
 import org.tinykv.proto.kvrpcpb.GetRequest;
 import org.tinykv.proto.kvrpcpb.GetResponse;
 import org.tinykv.proto.kvrpcpb.KvPair;
@@ -144,22 +146,11 @@ public final class KvService extends TinyKvGrpc.TinyKvImplBase {
         if (cf == null) {
             return;
         }
+        final Context ctx = request.getContext();
         final byte[] key = request.getKey().toByteArray();
-        if (async != null) {
-            async.getAsync(request.getContext(), cf, key).whenComplete((value, failure) ->
-                finish(observer, "RawGet", failure, response::setRegionError, response::setError,
-                    () -> found(response, value)));
-            return;
-        }
-        byte[] value = null;
-        Throwable failure = null;
-        try {
-            value = storage.get(request.getContext(), cf, key);
-        } catch (IOException | RuntimeException e) {
-            failure = e;
-        }
-        final byte[] read = value;
-        finish(observer, "RawGet", failure, response::setRegionError, response::setError, () -> found(response, read));
+        (async != null ? async.getAsync(ctx, cf, key) : now(() -> storage.get(ctx, cf, key)))
+            .whenComplete((value, failure) -> finish(observer, "RawGet", failure, response::setRegionError,
+                response::setError, () -> found(response, value)));
     }
 
     @Override
@@ -169,20 +160,14 @@ public final class KvService extends TinyKvGrpc.TinyKvImplBase {
         if (cf == null) {
             return;
         }
+        final Context ctx = request.getContext();
         final byte[] key = request.getKey().toByteArray();
         final byte[] value = request.getValue().toByteArray();
-        if (async != null) {
-            async.putAsync(request.getContext(), cf, key, value).whenComplete((none, failure) ->
-                finish(observer, "RawPut", failure, response::setRegionError, response::setError, response::build));
-            return;
-        }
-        Throwable failure = null;
-        try {
-            storage.put(request.getContext(), cf, key, value);
-        } catch (IOException | RuntimeException e) {
-            failure = e;
-        }
-        finish(observer, "RawPut", failure, response::setRegionError, response::setError, response::build);
+        (async != null ? async.putAsync(ctx, cf, key, value) : now(() -> {
+            storage.put(ctx, cf, key, value);
+            return null;
+        })).whenComplete((none, failure) -> finish(observer, "RawPut", failure, response::setRegionError,
+            response::setError, response::build));
     }
 
     @Override
@@ -192,19 +177,28 @@ public final class KvService extends TinyKvGrpc.TinyKvImplBase {
         if (cf == null) {
             return;
         }
+        final Context ctx = request.getContext();
         final byte[] key = request.getKey().toByteArray();
-        if (async != null) {
-            async.deleteAsync(request.getContext(), cf, key).whenComplete((none, failure) ->
-                finish(observer, "RawDelete", failure, response::setRegionError, response::setError, response::build));
-            return;
-        }
-        Throwable failure = null;
+        (async != null ? async.deleteAsync(ctx, cf, key) : now(() -> {
+            storage.delete(ctx, cf, key);
+            return null;
+        })).whenComplete((none, failure) -> finish(observer, "RawDelete", failure, response::setRegionError,
+            response::setError, response::build));
+    }
+
+    /** A blocking storage call. */
+    @FunctionalInterface
+    private interface StorageCall<T> {
+        T call() throws IOException;
+    }
+
+    /** Runs a blocking storage call here and now: its outcome as a completed future. */
+    private static <T> CompletableFuture<T> now(final StorageCall<T> call) {
         try {
-            storage.delete(request.getContext(), cf, key);
+            return CompletableFuture.completedFuture(call.call());
         } catch (IOException | RuntimeException e) {
-            failure = e;
+            return CompletableFuture.failedFuture(e);
         }
-        finish(observer, "RawDelete", failure, response::setRegionError, response::setError, response::build);
     }
 
     /**
