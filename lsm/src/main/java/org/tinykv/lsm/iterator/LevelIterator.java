@@ -13,7 +13,7 @@ import org.tinykv.lsm.version.FileMetadata;
  *
  * <p>Thread-safety: confined to one thread.
  */
-public final class LevelIterator implements InternalIterator {
+public final class LevelIterator extends InternalIterator {
 
     private final List<FileMetadata> files;
     private final TableCache tables;
@@ -67,30 +67,29 @@ public final class LevelIterator implements InternalIterator {
     }
 
     @Override
-    public boolean valid() {
-        return iter != null && iter.valid();
-    }
-
-    @Override
     public void seekToFirst() throws IOException {
         if (files.isEmpty()) {
             release();
+            setInvalid();
             return;
         }
         open(0);
         iter.seekToFirst();
         forwardSkip();
+        setEntryOf(iter);
     }
 
     @Override
     public void seekToLast() throws IOException {
         if (files.isEmpty()) {
             release();
+            setInvalid();
             return;
         }
         open(files.size() - 1);
         iter.seekToLast();
         backwardSkip();
+        setEntryOf(iter);
     }
 
     @Override
@@ -109,53 +108,27 @@ public final class LevelIterator implements InternalIterator {
         if (lo >= files.size()) {
             release();
             index = files.size();
+            setInvalid();
             return;
         }
         open(lo);
         iter.seek(target);
         forwardSkip();
+        setEntryOf(iter);
     }
 
     @Override
     public void next() throws IOException {
         iter.next();
         forwardSkip();
+        setEntryOf(iter);
     }
 
     @Override
     public void prev() throws IOException {
         iter.prev();
         backwardSkip();
-    }
-
-    @Override
-    public byte[] keyArray() {
-        return iter.keyArray();
-    }
-
-    @Override
-    public int keyOffset() {
-        return iter.keyOffset();
-    }
-
-    @Override
-    public int keyLength() {
-        return iter.keyLength();
-    }
-
-    @Override
-    public byte[] valueArray() {
-        return iter.valueArray();
-    }
-
-    @Override
-    public int valueOffset() {
-        return iter.valueOffset();
-    }
-
-    @Override
-    public int valueLength() {
-        return iter.valueLength();
+        setEntryOf(iter);
     }
 
     @Override

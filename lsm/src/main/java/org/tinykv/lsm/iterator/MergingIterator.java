@@ -11,28 +11,20 @@ import org.tinykv.lsm.key.KeyComparator;
  *
  * <p>Thread-safety: confined to one thread.
  */
-public final class MergingIterator implements InternalIterator {
+public final class MergingIterator extends InternalIterator {
 
     private final InternalIterator[] children;
     /** Valid children as a binary heap: smallest key on top going forward, largest going backward. */
     private final InternalIterator[] heap;
     private int heapSize;
     private InternalIterator current;
-    /** The smallest (forward) or largest (backward) heap member below the top, or null when not known. */
-    private InternalIterator runnerUp;
-    private boolean forward = true;
     /**
-     * The current entry, captured from {@link #current} after every move so that the accessors, called many times
-     * per entry by the user iterator, are plain field reads instead of calls down the child's iterator chain.
+     * The heap slot (1 or 2) of the smallest (forward) or largest (backward) member below the top, or 0 when not
+     * known.
      */
-    private boolean valid;
-    private byte[] kArr;
-    private int kOff;
-    private int kLen;
-    private byte[] vArr;
-    private int vOff;
-    private int vLen;
-    /** The key of {@link #runnerUp} (it does not move while it is not on top, so its key stays put). */
+    private int runnerUpSlot;
+    private boolean forward = true;
+    /** The key of the runner-up (it does not move while it is not on top, so its key stays put). */
     private byte[] rArr;
     private int rOff;
     private int rLen;
@@ -43,31 +35,14 @@ public final class MergingIterator implements InternalIterator {
         this.heap = new InternalIterator[this.children.length];
     }
 
-    @Override
-    public boolean valid() {
-        return valid;
-    }
-
-    /** Captures the current child's entry (or invalidity) into the fields the accessors return. */
+    /** Publishes the current child's entry (or invalidity) as this iterator's. */
     private void capture() {
-        final InternalIterator c = current;
-        if (c == null || !c.valid()) {
-            valid = false;
-            kArr = null;
-            vArr = null;
-            return;
-        }
-        valid = true;
-        kArr = c.keyArray();
-        kOff = c.keyOffset();
-        kLen = c.keyLength();
-        vArr = c.valueArray();
-        vOff = c.valueOffset();
-        vLen = c.valueLength();
+        setEntryOf(current);
     }
 
-    private void setRunnerUp(final InternalIterator r) {
-        runnerUp = r;
+    private void setRunnerUp(final int slot) {
+        runnerUpSlot = slot;
+        final InternalIterator r = heap[slot];
         rArr = r.keyArray();
         rOff = r.keyOffset();
         rLen = r.keyLength();
@@ -75,7 +50,7 @@ public final class MergingIterator implements InternalIterator {
 
     /** Whether the captured current entry belongs above the runner-up in the heap of the current direction. */
     private boolean currentBeforeRunnerUp() {
-        final int c = KeyComparator.compareInternal(kArr, kOff, kLen, rArr, rOff, rLen);
+        final int c = KeyComparator.compareInternal(keyArray(), keyOffset(), keyLength(), rArr, rOff, rLen);
         return forward ? c < 0 : c > 0;
     }
 
@@ -114,7 +89,7 @@ public final class MergingIterator implements InternalIterator {
 
     /** Rebuilds the heap from every valid child for the current direction. */
     private void rebuild() {
-        runnerUp = null;
+        runnerUpSlot = 0;
         heapSize = 0;
         for (final InternalIterator c : children) {
             if (c.valid()) {
@@ -140,8 +115,11 @@ public final class MergingIterator implements InternalIterator {
 
     /**
      * After the top child moved on: restores the heap and the current child. While the top child stays on top the
-     * rest of the heap is unchanged, so its smallest member ({@link #runnerUp}) is remembered and one comparison
-     * settles the common case (long runs from one child, as when scanning disjoint files).
+     * rest of the heap is unchanged, so its smallest member (the runner-up) is remembered and one comparison
+     * settles the common case (long runs from one child, as when scanning disjoint files). When the top child falls
+     * behind the runner-up, that comparison has already found the new top: the two swap slots and the old top sinks
+     * within the runner-up's subtree (no comparison at all with three children), instead of a sift from the root
+     * that would compare again what is known.
      */
     private void advanceTop() {
         if (heap[0].valid()) {
@@ -149,17 +127,21 @@ public final class MergingIterator implements InternalIterator {
                 capture();
                 return;
             }
-            if (runnerUp == null) {
-                setRunnerUp(heapSize == 2 || before(heap[1], heap[2]) ? heap[1] : heap[2]);
+            if (runnerUpSlot == 0) {
+                setRunnerUp(heapSize == 2 || before(heap[1], heap[2]) ? 1 : 2);
             }
             capture();
             if (currentBeforeRunnerUp()) {
                 return;
             }
-            runnerUp = null;
-            siftDown(0);
+            final int slot = runnerUpSlot;
+            runnerUpSlot = 0;
+            final InternalIterator behind = heap[0];
+            heap[0] = heap[slot];
+            heap[slot] = behind;
+            siftDown(slot);
         } else {
-            runnerUp = null;
+            runnerUpSlot = 0;
             heap[0] = heap[--heapSize];
             heap[heapSize] = null;
             if (heapSize > 0) {
@@ -207,7 +189,7 @@ public final class MergingIterator implements InternalIterator {
     }
 
     private byte[] currentKeyCopy() {
-        return Arrays.copyOfRange(kArr, kOff, kOff + kLen);
+        return Arrays.copyOfRange(keyArray(), keyOffset(), keyOffset() + keyLength());
     }
 
     @Override
@@ -251,36 +233,6 @@ public final class MergingIterator implements InternalIterator {
         }
         current.prev();
         advanceTop();
-    }
-
-    @Override
-    public byte[] keyArray() {
-        return kArr;
-    }
-
-    @Override
-    public int keyOffset() {
-        return kOff;
-    }
-
-    @Override
-    public int keyLength() {
-        return kLen;
-    }
-
-    @Override
-    public byte[] valueArray() {
-        return vArr;
-    }
-
-    @Override
-    public int valueOffset() {
-        return vOff;
-    }
-
-    @Override
-    public int valueLength() {
-        return vLen;
     }
 
     @Override

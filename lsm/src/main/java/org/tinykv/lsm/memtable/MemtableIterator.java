@@ -7,7 +7,7 @@ import org.tinykv.lsm.iterator.InternalIterator;
  *
  * <p>Thread-safety: confined to one thread; safe against the concurrent writer.
  */
-final class MemtableIterator implements InternalIterator {
+final class MemtableIterator extends InternalIterator {
 
     private final SkipList list;
     private long node;
@@ -16,63 +16,40 @@ final class MemtableIterator implements InternalIterator {
         this.list = list;
     }
 
-    @Override
-    public boolean valid() {
-        return node != 0;
+    private void moveTo(final long node) {
+        this.node = node;
+        if (node == 0) {
+            setInvalid();
+            return;
+        }
+        final byte[] slab = list.slabOf(node);
+        final int keyOff = list.keyOffset(node);
+        final int keyLen = list.keyLength(node);
+        setEntry(slab, keyOff, keyLen, slab, keyOff + keyLen, list.valueLength(node));
     }
 
     @Override
     public void seekToFirst() {
-        node = list.nextOf(0, 0);
+        moveTo(list.nextOf(0, 0));
     }
 
     @Override
     public void seekToLast() {
-        node = list.findLast();
+        moveTo(list.findLast());
     }
 
     @Override
     public void seek(final byte[] target) {
-        node = list.findGreaterOrEqual(target, 0, target.length, null);
+        moveTo(list.findGreaterOrEqual(target, 0, target.length, null));
     }
 
     @Override
     public void next() {
-        node = list.nextOf(node, 0);
+        moveTo(list.nextOf(node, 0));
     }
 
     @Override
     public void prev() {
-        node = list.findLessThan(keyArray(), keyOffset(), keyLength());
-    }
-
-    @Override
-    public byte[] keyArray() {
-        return list.slabOf(node);
-    }
-
-    @Override
-    public int keyOffset() {
-        return list.keyOffset(node);
-    }
-
-    @Override
-    public int keyLength() {
-        return list.keyLength(node);
-    }
-
-    @Override
-    public byte[] valueArray() {
-        return list.slabOf(node);
-    }
-
-    @Override
-    public int valueOffset() {
-        return list.valueOffset(node);
-    }
-
-    @Override
-    public int valueLength() {
-        return list.valueLength(node);
+        moveTo(list.findLessThan(keyArray(), keyOffset(), keyLength()));
     }
 }

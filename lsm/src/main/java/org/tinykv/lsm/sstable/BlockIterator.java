@@ -15,7 +15,7 @@ import org.tinykv.wal.codec.Varint;
  *
  * <p>Thread-safety: confined to one thread.
  */
-public final class BlockIterator implements InternalIterator {
+public final class BlockIterator extends InternalIterator {
 
     private Block block;
     private byte[] data;
@@ -25,8 +25,6 @@ public final class BlockIterator implements InternalIterator {
     private int nextOffset;
     private byte[] key = new byte[64];
     private int keyLen;
-    private int valueOff;
-    private int valueLen;
     /**
      * The stored trailer of the current key before {@link #globalSeq} replaced it in {@link #key}: the next entry's
      * shared prefix may reach into the stored trailer bytes, so they are put back before the next key is rebuilt.
@@ -65,12 +63,8 @@ public final class BlockIterator implements InternalIterator {
         this.current = newBlock.restartsOffset;
         this.nextOffset = newBlock.restartsOffset;
         this.keyLen = 0;
+        setInvalid();
         return this;
-    }
-
-    @Override
-    public boolean valid() {
-        return current < block.restartsOffset;
     }
 
     private CorruptionException corrupt(final String why) {
@@ -93,6 +87,7 @@ public final class BlockIterator implements InternalIterator {
         if (current >= limit) {
             current = limit;
             nextOffset = limit;
+            setInvalid();
             return false;
         }
         if (current < 0) {
@@ -129,14 +124,14 @@ public final class BlockIterator implements InternalIterator {
         }
         System.arraycopy(data, p, key, shared, nonShared);
         keyLen = newLen;
-        valueOff = p + nonShared;
-        valueLen = vLen;
+        final int valueOff = p + nonShared;
         nextOffset = valueOff + vLen;
         if (globalSeq >= 0) {
             storedTrailer = Fixed.getLong(key, keyLen - InternalKey.TRAILER_BYTES);
             Fixed.putLong(key, keyLen - InternalKey.TRAILER_BYTES,
                 InternalKey.trailer(globalSeq, InternalKey.kindOf(storedTrailer)));
         }
+        setEntry(key, 0, newLen, data, valueOff, vLen);
         return true;
     }
 
@@ -222,6 +217,7 @@ public final class BlockIterator implements InternalIterator {
         if (restartPoint(0) >= original) {
             current = block.restartsOffset;
             nextOffset = block.restartsOffset;
+            setInvalid();
             return;
         }
         int lo = 0;
@@ -238,35 +234,5 @@ public final class BlockIterator implements InternalIterator {
         while (parseNext() && nextOffset < original) {
             // advance to the entry just before the original one
         }
-    }
-
-    @Override
-    public byte[] keyArray() {
-        return key;
-    }
-
-    @Override
-    public int keyOffset() {
-        return 0;
-    }
-
-    @Override
-    public int keyLength() {
-        return keyLen;
-    }
-
-    @Override
-    public byte[] valueArray() {
-        return data;
-    }
-
-    @Override
-    public int valueOffset() {
-        return valueOff;
-    }
-
-    @Override
-    public int valueLength() {
-        return valueLen;
     }
 }

@@ -8,7 +8,7 @@ import org.tinykv.lsm.iterator.InternalIterator;
  *
  * <p>Thread-safety: confined to one thread.
  */
-final class TableIterator implements InternalIterator {
+final class TableIterator extends InternalIterator {
 
     private final TableReader table;
     private final boolean fillCache;
@@ -74,11 +74,6 @@ final class TableIterator implements InternalIterator {
     }
 
     @Override
-    public boolean valid() {
-        return dataIter != null && dataIter.valid();
-    }
-
-    @Override
     public void seekToFirst() throws IOException {
         blockIndex = 0;
         loadBlock();
@@ -86,6 +81,7 @@ final class TableIterator implements InternalIterator {
             dataIter.seekToFirst();
         }
         skipEmptyForward();
+        setEntryOf(dataIter);
     }
 
     @Override
@@ -96,6 +92,7 @@ final class TableIterator implements InternalIterator {
             dataIter.seekToLast();
         }
         skipEmptyBackward();
+        setEntryOf(dataIter);
     }
 
     @Override
@@ -106,47 +103,20 @@ final class TableIterator implements InternalIterator {
             dataIter.seek(target);
         }
         skipEmptyForward();
+        setEntryOf(dataIter);
     }
 
     @Override
     public void next() throws IOException {
         dataIter.next();
         skipEmptyForward();
+        setEntryOf(dataIter);
     }
 
     @Override
     public void prev() throws IOException {
         dataIter.prev();
         skipEmptyBackward();
-    }
-
-    @Override
-    public byte[] keyArray() {
-        return dataIter.keyArray();
-    }
-
-    @Override
-    public int keyOffset() {
-        return dataIter.keyOffset();
-    }
-
-    @Override
-    public int keyLength() {
-        return dataIter.keyLength();
-    }
-
-    @Override
-    public byte[] valueArray() {
-        return dataIter.valueArray();
-    }
-
-    @Override
-    public int valueOffset() {
-        return dataIter.valueOffset();
-    }
-
-    @Override
-    public int valueLength() {
-        return dataIter.valueLength();
+        setEntryOf(dataIter);
     }
 }
