@@ -35,9 +35,10 @@ import picocli.CommandLine.Spec;
         + "settings (WAL on, LZ4, 4 KiB blocks, 10 bits/key bloom, 64 MiB memtable, 64 MiB block cache).",
     footer = {"",
         "Workloads: fillseq, fillrandom (fresh DB, num puts), overwrite (num random puts), readrandom, readmissing "
-            + "(num gets), readseq (two untimed warm-up scans, then one timed scan), seekrandom (num x new iterator "
-            + "+ seek + 10 nexts), fillsync (fresh DB, num/100 synced puts), readwhilewriting (threads readers + 1 "
-            + "writer). Scans copy each key and value into reused buffers with the engine's no-allocation accessors.",
+            + "(num gets), readseq (untimed warm-up scans until their times are steady, then one timed scan), "
+            + "seekrandom (num x new iterator + seek + 10 nexts), fillsync (fresh DB, num/100 synced puts), "
+            + "readwhilewriting (threads readers + 1 writer). Scans copy each key and value into reused buffers "
+            + "with the engine's no-allocation accessors.",
         "Output: RESULT workload=W engine=E ops_per_sec=X p50_us=Y p99_us=Z ... and RATIO workload=W "
             + "tinykv/rocksdb=R. Exit codes: 0 done, 1 an engine failed, 2 bad usage."})
 public final class LsmBenchCommand implements Callable<Integer> {
@@ -180,9 +181,12 @@ public final class LsmBenchCommand implements Callable<Integer> {
             settings.blockBytes(), settings.bloomBitsPerKey(), settings.memtableBytes() >> 20,
             settings.blockCacheBytes() >> 20, Runtime.getRuntime().maxMemory() >> 20);
         out.printf(Locale.ROOT, "# latency: nanoTime around each op (readseq: per batch of %d entries, "
-            + "mean per entry, after %d untimed warm-up scans); seekrandom op = new iterator + seek + %d nexts; "
+            + "mean per entry, after untimed warm-up scans until the last %d agree within %d%%, at most %d); "
+            + "seekrandom op = new iterator + seek + %d nexts; "
             + "disk_mib = engine dir after close (tables + WAL + metadata); gc_ms = JVM GC time while timed%n",
-            WorkloadRunner.READSEQ_BATCH, WorkloadRunner.READSEQ_WARMUP_SCANS, WorkloadRunner.SEEK_NEXTS);
+            WorkloadRunner.READSEQ_BATCH, WorkloadRunner.READSEQ_STEADY_SCANS,
+            WorkloadRunner.READSEQ_STEADY_SPREAD_PERCENT, WorkloadRunner.READSEQ_MAX_WARMUP_SCANS,
+            WorkloadRunner.SEEK_NEXTS);
         out.flush();
     }
 

@@ -16,14 +16,27 @@ import org.HdrHistogram.Histogram;
  * @param latencyNote  how latency was timed ({@code op}, or {@code batchN} when N ops were timed together)
  * @param diskBytes    size of the engine's directory after the workload and close, or -1 if not measured
  * @param gcMillis     JVM garbage-collection time during the timed phase, or -1 if not measured
+ * @param warmupScans  untimed scans before readseq's timed one, or -1 when not meaningful
  */
 record WorkloadResult(Workload workload, String engine, long ops, long elapsedNanos, Histogram latencyNanos,
-                      long found, long writes, String latencyNote, long diskBytes, long gcMillis) {
+                      long found, long writes, String latencyNote, long diskBytes, long gcMillis, int warmupScans) {
+
+    WorkloadResult(final Workload workload, final String engine, final long ops, final long elapsedNanos,
+                   final Histogram latencyNanos, final long found, final long writes, final String latencyNote,
+                   final long diskBytes, final long gcMillis) {
+        this(workload, engine, ops, elapsedNanos, latencyNanos, found, writes, latencyNote, diskBytes, gcMillis, -1);
+    }
 
     /** This result with the directory size {@code bytes} and the collection time {@code gcMs}. */
     WorkloadResult withEnvironment(final long bytes, final long gcMs) {
         return new WorkloadResult(workload, engine, ops, elapsedNanos, latencyNanos, found, writes, latencyNote,
-            bytes, gcMs);
+            bytes, gcMs, warmupScans);
+    }
+
+    /** This result with {@code scans} warm-up scans noted. */
+    WorkloadResult withWarmupScans(final int scans) {
+        return new WorkloadResult(workload, engine, ops, elapsedNanos, latencyNanos, found, writes, latencyNote,
+            diskBytes, gcMillis, scans);
     }
 
     /** Operations per second over the timed phase. */
@@ -54,6 +67,9 @@ record WorkloadResult(Workload workload, String engine, long ops, long elapsedNa
             line.append(String.format(Locale.ROOT, " writes_per_sec=%.0f writes=%d", writesPerSecond(), writes));
         }
         line.append(String.format(Locale.ROOT, " seconds=%.3f latency=%s", elapsedNanos / 1e9, latencyNote));
+        if (warmupScans >= 0) {
+            line.append(" warmup_scans=").append(warmupScans);
+        }
         if (diskBytes >= 0) {
             line.append(String.format(Locale.ROOT, " disk_mib=%.1f", diskBytes / 1048576.0));
         }

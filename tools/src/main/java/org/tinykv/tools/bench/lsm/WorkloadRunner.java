@@ -14,14 +14,17 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Runs one {@link Workload} on one {@link BenchEngine} and measures it: wall-clock time of the whole timed phase and
- * the latency of each operation (nanoseconds, into an HdrHistogram). {@code readseq} is
- * {@value #READSEQ_WARMUP_SCANS} untimed warm-up scans (the same for every engine: page cache, and the JIT, whose
- * code compiled before the first iterator ever ran off the end of a table is thrown away and recompiled when that
- * happens, during the first scan) and then one timed scan, timed in batches of {@value #READSEQ_BATCH}
- * entries, each batch recorded as that many ops of the batch's mean latency, because one {@code next()} is about as
- * fast as a clock read; every other workload times each operation. Scans (readseq, seekrandom's nexts) read each
- * entry through {@link BenchEngine.Cursor#readEntry()}: key and value copied into the cursor's reused buffers by the
- * engine's own no-allocation accessors, as a caller that keeps no copy would.
+ * the latency of each operation (nanoseconds, into an HdrHistogram). {@code readseq} is untimed warm-up scans until
+ * the scan time is steady, then one timed scan, timed in batches of {@value #READSEQ_BATCH} entries, each batch
+ * recorded as that many ops of the batch's mean latency, because one {@code next()} is about as fast as a clock
+ * read; every other workload times each operation. Steady means the last {@value #READSEQ_STEADY_SCANS} warm-up
+ * scans took times within {@value #READSEQ_STEADY_SPREAD_PERCENT}% of each other (at most
+ * {@value #READSEQ_MAX_WARMUP_SCANS} warm-ups), the same rule for every engine: a JVM engine's scan path is
+ * compiled, deoptimized (the first block-cache hit, the first table end) and recompiled over its first 3 to 5 scans
+ * of a million entries, and a fixed count of warm-ups timed whichever stage of that the scan happened to reach.
+ * Scans (readseq, seekrandom's nexts) read each entry through {@link BenchEngine.Cursor#readEntry()}: key and value
+ * copied into the cursor's reused buffers by the engine's own no-allocation accessors, as a caller that keeps no
+ * copy would.
  *
  * <p>Fills and readseq run on one thread; readrandom, readmissing and seekrandom split {@code num} operations over
  * {@code threads} threads; readwhilewriting runs {@code threads} readers (num gets in all) and one writer of random
@@ -33,7 +36,9 @@ import org.HdrHistogram.Histogram;
 final class WorkloadRunner {
 
     static final int READSEQ_BATCH = 100;
-    static final int READSEQ_WARMUP_SCANS = 2;
+    static final int READSEQ_STEADY_SCANS = 3;
+    static final int READSEQ_STEADY_SPREAD_PERCENT = 5;
+    static final int READSEQ_MAX_WARMUP_SCANS = 12;
     static final int SEEK_NEXTS = 10;
     private static final long HIGHEST_TRACKABLE_NANOS = 600_000_000_000L;
 
@@ -106,8 +111,12 @@ final class WorkloadRunner {
 
     private WorkloadResult readSequential(final BenchEngine engine) throws IOException {
         long warmed = 0;
-        for (int i = 0; i < READSEQ_WARMUP_SCANS; i++) {
+        final long[] warmupNanos = new long[READSEQ_MAX_WARMUP_SCANS];
+        int warmups = 0;
+        while (warmups < READSEQ_MAX_WARMUP_SCANS && !steady(warmupNanos, warmups)) {
+            final long t0 = System.nanoTime();
             warmed = scan(engine, null, new long[1]);
+            warmupNanos[warmups++] = System.nanoTime() - t0;
         }
         final Histogram histogram = newHistogram();
         final long[] bytes = new long[1];
@@ -121,7 +130,24 @@ final class WorkloadRunner {
             throw new IllegalStateException("readseq read " + count + " entries but only " + bytes[0] + " bytes");
         }
         return new WorkloadResult(Workload.READSEQ, engine.name(), count, elapsed, histogram, count, 0,
-            "batch" + READSEQ_BATCH, -1, -1);
+            "batch" + READSEQ_BATCH, -1, -1).withWarmupScans(warmups);
+    }
+
+    /**
+     * Whether the last {@value #READSEQ_STEADY_SCANS} of the first {@code count} scan times lie within
+     * {@value #READSEQ_STEADY_SPREAD_PERCENT}% of the fastest of them.
+     */
+    static boolean steady(final long[] scanNanos, final int count) {
+        if (count < READSEQ_STEADY_SCANS) {
+            return false;
+        }
+        long min = Long.MAX_VALUE;
+        long max = 0;
+        for (int i = count - READSEQ_STEADY_SCANS; i < count; i++) {
+            min = Math.min(min, scanNanos[i]);
+            max = Math.max(max, scanNanos[i]);
+        }
+        return max * 100 <= min * (100L + READSEQ_STEADY_SPREAD_PERCENT);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.tinykv.tools.bench.lsm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -70,9 +71,24 @@ final class WorkloadRunnerTest {
         assertEquals(NUM, engine.cursors.get(), "one iterator per seek");
         final WorkloadResult scan = runner.run(Workload.READSEQ, engine);
         assertEquals(NUM, scan.ops());
-        assertEquals(NUM + WorkloadRunner.READSEQ_WARMUP_SCANS + 1, engine.cursors.get(),
+        assertTrue(scan.warmupScans() >= WorkloadRunner.READSEQ_STEADY_SCANS
+            && scan.warmupScans() <= WorkloadRunner.READSEQ_MAX_WARMUP_SCANS, scan.resultLine());
+        assertEquals(NUM + scan.warmupScans() + 1, engine.cursors.get(),
             "readseq: the warm-up scans, then the timed one");
+        assertTrue(scan.resultLine().contains(" warmup_scans=" + scan.warmupScans()), scan.resultLine());
         assertEquals("batch" + WorkloadRunner.READSEQ_BATCH, scan.latencyNote());
+    }
+
+    @Test
+    void scanTimesAreSteadyWhenTheLastThreeAgreeWithinFivePercent() {
+        final long[] times = {900, 400, 300, 200, 206, 210, 500};
+        assertFalse(WorkloadRunner.steady(times, 2), "fewer scans than the window");
+        assertFalse(WorkloadRunner.steady(times, 3));
+        assertFalse(WorkloadRunner.steady(times, 5), "300, 200, 206 still spread");
+        assertTrue(WorkloadRunner.steady(times, 6), "200, 206, 210");
+        assertFalse(WorkloadRunner.steady(times, 7), "a slow scan breaks the run");
+        assertTrue(WorkloadRunner.steady(new long[] {100, 105, 105}, 3), "exactly 5% is steady");
+        assertFalse(WorkloadRunner.steady(new long[] {100, 106, 100}, 3));
     }
 
     @Test
