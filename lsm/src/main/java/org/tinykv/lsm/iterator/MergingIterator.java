@@ -24,34 +24,11 @@ public final class MergingIterator extends InternalIterator {
      */
     private int runnerUpSlot;
     private boolean forward = true;
-    /** The key of the runner-up (it does not move while it is not on top, so its key stays put). */
-    private byte[] rArr;
-    private int rOff;
-    private int rLen;
 
     /** Merges {@code children}; closing this closes them. */
     public MergingIterator(final List<InternalIterator> children) {
         this.children = children.toArray(new InternalIterator[0]);
         this.heap = new InternalIterator[this.children.length];
-    }
-
-    /** Publishes the current child's entry (or invalidity) as this iterator's. */
-    private void capture() {
-        setEntryOf(current);
-    }
-
-    private void setRunnerUp(final int slot) {
-        runnerUpSlot = slot;
-        final InternalIterator r = heap[slot];
-        rArr = r.keyArray();
-        rOff = r.keyOffset();
-        rLen = r.keyLength();
-    }
-
-    /** Whether the captured current entry belongs above the runner-up in the heap of the current direction. */
-    private boolean currentBeforeRunnerUp() {
-        final int c = KeyComparator.compareInternal(keyArray(), keyOffset(), keyLength(), rArr, rOff, rLen);
-        return forward ? c < 0 : c > 0;
     }
 
     private static int compare(final InternalIterator a, final InternalIterator b) {
@@ -100,7 +77,7 @@ public final class MergingIterator extends InternalIterator {
             siftDown(i);
         }
         current = heapSize > 0 ? heap[0] : null;
-        capture();
+        setEntryOf(current);
     }
 
     private void findSmallest() {
@@ -123,23 +100,19 @@ public final class MergingIterator extends InternalIterator {
      */
     private void advanceTop() {
         if (heap[0].valid()) {
-            if (heapSize == 1) {
-                capture();
-                return;
+            if (heapSize > 1) {
+                if (runnerUpSlot == 0) {
+                    runnerUpSlot = heapSize == 2 || before(heap[1], heap[2]) ? 1 : 2;
+                }
+                if (!before(heap[0], heap[runnerUpSlot])) {
+                    final int slot = runnerUpSlot;
+                    runnerUpSlot = 0;
+                    final InternalIterator behind = heap[0];
+                    heap[0] = heap[slot];
+                    heap[slot] = behind;
+                    siftDown(slot);
+                }
             }
-            if (runnerUpSlot == 0) {
-                setRunnerUp(heapSize == 2 || before(heap[1], heap[2]) ? 1 : 2);
-            }
-            capture();
-            if (currentBeforeRunnerUp()) {
-                return;
-            }
-            final int slot = runnerUpSlot;
-            runnerUpSlot = 0;
-            final InternalIterator behind = heap[0];
-            heap[0] = heap[slot];
-            heap[slot] = behind;
-            siftDown(slot);
         } else {
             runnerUpSlot = 0;
             heap[0] = heap[--heapSize];
@@ -149,7 +122,7 @@ public final class MergingIterator extends InternalIterator {
             }
         }
         current = heapSize > 0 ? heap[0] : null;
-        capture();
+        setEntryOf(current);
     }
 
     @Override
