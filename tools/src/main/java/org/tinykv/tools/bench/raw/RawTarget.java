@@ -2,8 +2,6 @@ package org.tinykv.tools.bench.raw;
 
 import com.google.protobuf.ByteString;
 import io.grpc.MethodDescriptor;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +11,7 @@ import org.tinykv.proto.kvrpcpb.RawPutRequest;
 import org.tinykv.proto.kvrpcpb.RawPutResponse;
 import org.tinykv.proto.tinykvpb.TinyKvGrpc;
 import org.tinykv.proto.tinykvpb.TinyKvGrpc.TinyKvBlockingStub;
+import org.tinykv.tools.bench.UnaryCalls;
 import org.tinykv.tools.client.ClusterClient;
 
 /**
@@ -97,30 +96,8 @@ interface RawTarget {
         };
     }
 
-    /** One unary call of {@code method} with {@code stub}'s channel and options (its deadline). */
     private static <Q, R> CompletableFuture<R> call(final TinyKvBlockingStub stub, final MethodDescriptor<Q, R> method,
                                                     final Q request) {
-        final CompletableFuture<R> done = new CompletableFuture<>();
-        ClientCalls.asyncUnaryCall(stub.getChannel().newCall(method, stub.getCallOptions()), request,
-            new StreamObserver<R>() {
-                @Override
-                public void onNext(final R response) {
-                    done.complete(response);
-                }
-
-                @Override
-                public void onError(final Throwable t) {
-                    done.completeExceptionally(t);
-                }
-
-                @Override
-                public void onCompleted() {
-                    if (!done.isDone()) {
-                        done.completeExceptionally(new IllegalStateException(method.getFullMethodName()
-                            + " ended without a response"));
-                    }
-                }
-            });
-        return done;
+        return UnaryCalls.call(stub.getChannel(), stub.getCallOptions(), method, request);
     }
 }

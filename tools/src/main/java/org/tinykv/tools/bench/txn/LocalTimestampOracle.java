@@ -1,5 +1,6 @@
 package org.tinykv.tools.bench.txn;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.tinykv.txn.types.TimeStamp;
@@ -16,6 +17,11 @@ final class LocalTimestampOracle implements TimestampSource {
     /** An oracle over {@code millisClock} (wall-clock milliseconds, normally {@code System::currentTimeMillis}). */
     LocalTimestampOracle(LongSupplier millisClock) {
         this.millisClock = millisClock;
+    }
+
+    @Override
+    public CompletableFuture<Long> nextAsync() {
+        return CompletableFuture.completedFuture(next());
     }
 
     @Override

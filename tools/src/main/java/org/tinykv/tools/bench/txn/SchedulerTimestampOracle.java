@@ -3,9 +3,10 @@ package org.tinykv.tools.bench.txn;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.tinykv.proto.schedulerpb.GetMembersRequest;
 import org.tinykv.proto.schedulerpb.RequestHeader;
 import org.tinykv.proto.schedulerpb.SchedulerGrpc;
@@ -15,15 +16,19 @@ import org.tinykv.txn.types.TimeStamp;
 
 /**
  * Timestamps from a tinyscheduler-server (or TinyKV's scheduler): learns the cluster id with {@code GetMembers},
- * then asks for one timestamp at a time on a single long-lived {@code Tso} stream. Calls are serialized (one
- * request in flight); any stream error or a 10 s silence fails the call with {@link IllegalStateException}.
+ * then asks for one timestamp per call on a single long-lived {@code Tso} stream. Requests are pipelined: the
+ * stream answers in request order, so each answer completes the oldest waiting call. Once the stream fails, every
+ * waiting and later call fails with {@link IllegalStateException}; a call unanswered for 10 s fails alone.
  */
 final class SchedulerTimestampOracle implements TimestampSource {
     private static final long TIMEOUT_SECONDS = 10;
     private final ManagedChannel channel;
     private final RequestHeader header;
-    private final BlockingQueue<Object> answers = new ArrayBlockingQueue<>(4);
     private final StreamObserver<TsoRequest> requests;
+    /** Calls waiting for their answer, oldest first; guarded by {@code this}. */
+    private final ArrayDeque<CompletableFuture<Long>> waiting = new ArrayDeque<>();
+    /** Why the stream ended, once it has; guarded by {@code this}. */
+    private IllegalStateException broken;
 
     /** Connects to the scheduler at {@code target} (HOST:PORT). */
     SchedulerTimestampOracle(String target) {
@@ -36,17 +41,17 @@ final class SchedulerTimestampOracle implements TimestampSource {
             requests = SchedulerGrpc.newStub(channel).tso(new StreamObserver<>() {
                 @Override
                 public void onNext(TsoResponse value) {
-                    answers.offer(value);
+                    answered(value);
                 }
 
                 @Override
                 public void onError(Throwable t) {
-                    answers.offer(t);
+                    ended(new IllegalStateException("scheduler Tso stream failed: " + t, t));
                 }
 
                 @Override
                 public void onCompleted() {
-                    answers.offer(new IllegalStateException("scheduler closed the Tso stream"));
+                    ended(new IllegalStateException("scheduler closed the Tso stream"));
                 }
             });
         } catch (RuntimeException e) {
@@ -56,32 +61,56 @@ final class SchedulerTimestampOracle implements TimestampSource {
     }
 
     @Override
-    public synchronized long next() {
-        requests.onNext(TsoRequest.newBuilder().setHeader(header).setCount(1).build());
-        Object answer;
-        try {
-            answer = answers.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a timestamp", e);
-        }
-        if (answer instanceof TsoResponse r) {
-            if (r.getHeader().hasError() && r.getHeader().getError().getTypeValue() != 0) {
-                throw new IllegalStateException("scheduler Tso error: " + r.getHeader().getError());
+    public CompletableFuture<Long> nextAsync() {
+        CompletableFuture<Long> answer = new CompletableFuture<>();
+        synchronized (this) {
+            if (broken != null) {
+                return CompletableFuture.failedFuture(broken);
             }
-            return TimeStamp.compose(r.getTimestamp().getPhysical(), r.getTimestamp().getLogical());
+            waiting.addLast(answer);
+            requests.onNext(TsoRequest.newBuilder().setHeader(header).setCount(1).build());
         }
-        if (answer == null) {
-            throw new IllegalStateException("no timestamp from the scheduler within " + TIMEOUT_SECONDS + " s");
+        return answer.orTimeout(TIMEOUT_SECONDS, TimeUnit.SECONDS).exceptionallyCompose(failure ->
+            CompletableFuture.failedFuture(failure instanceof TimeoutException
+                ? new IllegalStateException("no timestamp from the scheduler within " + TIMEOUT_SECONDS + " s")
+                : failure));
+    }
+
+    private void answered(TsoResponse response) {
+        CompletableFuture<Long> oldest;
+        synchronized (this) {
+            oldest = waiting.pollFirst();
         }
-        answers.offer(answer); // a broken stream stays broken for every later call
-        throw new IllegalStateException("scheduler Tso stream failed: " + answer, (Throwable) answer);
+        if (oldest == null) {
+            return;
+        }
+        if (response.getHeader().hasError() && response.getHeader().getError().getTypeValue() != 0) {
+            oldest.completeExceptionally(new IllegalStateException("scheduler Tso error: "
+                + response.getHeader().getError()));
+        } else {
+            oldest.complete(TimeStamp.compose(response.getTimestamp().getPhysical(),
+                response.getTimestamp().getLogical()));
+        }
+    }
+
+    private void ended(IllegalStateException why) {
+        ArrayDeque<CompletableFuture<Long>> failed;
+        synchronized (this) {
+            if (broken == null) {
+                broken = why;
+            }
+            failed = new ArrayDeque<>(waiting);
+            waiting.clear();
+        }
+        failed.forEach(call -> call.completeExceptionally(why));
     }
 
     @Override
     public void close() {
         try {
-            requests.onCompleted();
+            synchronized (this) {
+                requests.onCompleted();
+            }
         } catch (RuntimeException ignored) {
             // the stream is already broken; shutting the channel down is all that is left
         }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.tinykv.proto.tinykvpb.TinyKvGrpc.TinyKvBlockingStub;
 import org.tinykv.tools.bench.ServerLoadOptions;
@@ -77,10 +79,16 @@ public final class TxnBenchCommand implements Callable<Integer> {
         }
         ClusterClient cluster = load.scheduler() == null ? null : load.openCluster();
         List<ManagedChannel> channels = cluster == null ? load.openChannels() : List.of();
+        // the cluster client blocks while it routes and retries: its calls get threads of their own
+        ExecutorService clusterCalls = cluster == null ? null : Executors.newCachedThreadPool(runnable -> {
+            Thread t = new Thread(runnable, "txn-cluster-call");
+            t.setDaemon(true);
+            return t;
+        });
         try (tso) {
             List<TxnKv> targets = new ArrayList<>();
             if (cluster != null) {
-                targets.add(TxnKv.cluster(cluster));
+                targets.add(TxnKv.cluster(cluster, clusterCalls));
             }
             for (TinyKvBlockingStub stub : ServerLoadOptions.stubs(channels)) {
                 targets.add(TxnKv.server(stub, TxnClient.DEADLINE_MILLIS));
@@ -107,6 +115,7 @@ public final class TxnBenchCommand implements Callable<Integer> {
         } finally {
             ServerLoadOptions.close(channels);
             if (cluster != null) {
+                clusterCalls.shutdownNow();
                 cluster.close();
             }
         }

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -19,7 +21,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Runs the txn workload: {@code concurrency} client threads, each running read-modify-write transactions over
+ * Runs the txn workload: {@code concurrency} asynchronous clients, each running read-modify-write transactions over
  * {@code keysPerTxn} distinct random keys until the duration is over, retrying an aborted transaction with a new
  * timestamp until it commits (its latency spans every attempt). Clients are spread round-robin over the targets
  * (one server's connections, or a single cluster client). Prints one progress line per second.
@@ -30,7 +32,7 @@ final class TxnBenchRunner {
      * What to run.
      *
      * @param keysPerTxn  distinct keys per transaction (1..keys)
-     * @param concurrency client threads
+     * @param concurrency concurrent clients, each with one transaction under way
      * @param warmup      unmeasured time first
      * @param duration    measured time
      * @param keys        the key space: keys {@code txnbench/000000000000 ..}
@@ -40,6 +42,9 @@ final class TxnBenchRunner {
     record Settings(int keysPerTxn, int concurrency, Duration warmup, Duration duration, long keys, long lockTtl,
                     long seed) {
     }
+
+    private static final Executor RETRY_PAUSE =
+        CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS, Runnable::run);
 
     private final List<TxnKv> targets;
     private final TimestampSource tso;
@@ -104,17 +109,7 @@ final class TxnBenchRunner {
         long end = start + settings.duration().toNanos();
         for (int c = 0; c < settings.concurrency(); c++) {
             TxnClient client = new TxnClient(targets.get(c % targets.size()), tso, settings.lockTtl(), nanoClock);
-            SplittableRandom rnd = new SplittableRandom(settings.seed() + c);
-            Thread t = new Thread(() -> {
-                try {
-                    clientLoop(client, rnd, start, end);
-                } finally {
-                    resolved.add(client.locksResolved());
-                    done.countDown();
-                }
-            }, "txn-client-" + c);
-            t.setDaemon(true);
-            t.start();
+            new Client(client, new SplittableRandom(settings.seed() + c), start, end, done).next();
         }
         if (!settings.warmup().isZero()) {
             progress.printf(Locale.ROOT, "warming up for %ds (not measured)...%n", settings.warmup().toSeconds());
@@ -145,32 +140,73 @@ final class TxnBenchRunner {
             errors.sum(), resolved.sum(), elapsed, total, totalCommitted.sum());
     }
 
-    private void clientLoop(TxnClient client, SplittableRandom rnd, long measureStart, long end) {
-        while (nanoClock.getAsLong() < end) {
-            List<ByteString> keys = pickKeys(rnd);
-            long t0 = nanoClock.getAsLong();
-            boolean measured = t0 >= measureStart;
-            while (true) {
-                TxnClient.Outcome outcome = client.attempt(keys);
-                if (outcome == TxnClient.Outcome.COMMITTED) {
-                    totalCommitted.increment();
-                    if (measured) {
-                        committed.increment();
-                        recorder.recordValue(Math.max(0, nanoClock.getAsLong() - t0));
-                    }
-                    break;
-                }
-                // a failed attempt counts by when it ended: a transaction begun in the warmup that keeps failing
-                // (e.g. the server went away) must still show up as errors
-                if (nanoClock.getAsLong() >= measureStart) {
-                    (outcome == TxnClient.Outcome.ABORTED ? aborts : errors).increment();
-                }
-                if (outcome == TxnClient.Outcome.FAILED) {
-                    lastError = client.lastError();
-                }
+    /**
+     * One client: runs one transaction at a time, retrying an aborted or failed attempt of it with a new timestamp
+     * until it commits or the duration is over; the next attempt is sent from the completion of the last.
+     */
+    private final class Client {
+        private final TxnClient client;
+        private final SplittableRandom rnd;
+        private final long measureStart;
+        private final long end;
+        private final CountDownLatch done;
+        /** The keys of the transaction under way, or null between transactions. */
+        private List<ByteString> keys;
+        private long t0;
+
+        Client(TxnClient client, SplittableRandom rnd, long measureStart, long end, CountDownLatch done) {
+            this.client = client;
+            this.rnd = rnd;
+            this.measureStart = measureStart;
+            this.end = end;
+            this.done = done;
+        }
+
+        /** Sends the next attempt, or ends the client when the duration is over; continues from its completion. */
+        void next() {
+            if (keys == null) {
                 if (nanoClock.getAsLong() >= end) {
-                    break;
+                    resolved.add(client.locksResolved());
+                    done.countDown();
+                    return;
                 }
+                keys = pickKeys(rnd);
+                t0 = nanoClock.getAsLong();
+            }
+            CompletableFuture<TxnClient.Outcome> attempt = client.attempt(keys);
+            if (attempt.isDone()) {
+                // over before any RPC went out (a broken target): pause instead of spinning or recursing
+                finished(attempt.join());
+                CompletableFuture.runAsync(this::next, RETRY_PAUSE);
+                return;
+            }
+            attempt.thenAccept(outcome -> {
+                finished(outcome);
+                next();
+            });
+        }
+
+        private void finished(TxnClient.Outcome outcome) {
+            long now = nanoClock.getAsLong();
+            if (outcome == TxnClient.Outcome.COMMITTED) {
+                totalCommitted.increment();
+                if (t0 >= measureStart) {
+                    committed.increment();
+                    recorder.recordValue(Math.max(0, now - t0));
+                }
+                keys = null;
+                return;
+            }
+            // a failed attempt counts by when it ended: a transaction begun in the warmup that keeps failing
+            // (e.g. the server went away) must still show up as errors
+            if (now >= measureStart) {
+                (outcome == TxnClient.Outcome.ABORTED ? aborts : errors).increment();
+            }
+            if (outcome == TxnClient.Outcome.FAILED) {
+                lastError = client.lastError();
+            }
+            if (now >= end) {
+                keys = null;
             }
         }
     }

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.tinykv.proto.kvrpcpb.BatchRollbackRequest;
@@ -31,8 +32,8 @@ class TxnBenchRunnerErrorsTest {
         AtomicLong ts = new AtomicLong();
         TimestampSource tso = new TimestampSource() {
             @Override
-            public long next() {
-                return ts.incrementAndGet();
+            public CompletableFuture<Long> nextAsync() {
+                return CompletableFuture.completedFuture(ts.incrementAndGet());
             }
 
             @Override
@@ -51,33 +52,39 @@ class TxnBenchRunnerErrorsTest {
 
     /** A target whose every RPC fails as an unreachable server's would. */
     private static final class Unavailable implements TxnKv {
-        @Override
-        public GetResponse get(GetRequest request) {
-            throw Status.UNAVAILABLE.withDescription("test: no server").asRuntimeException();
+        private static <T> CompletableFuture<T> unavailable() {
+            return CompletableFuture.failedFuture(Status.UNAVAILABLE.withDescription("test: no server")
+                .asRuntimeException());
         }
 
         @Override
-        public PrewriteResponse prewrite(PrewriteRequest request) {
-            throw Status.UNAVAILABLE.asRuntimeException();
+        public CompletableFuture<GetResponse> get(GetRequest request) {
+            return unavailable();
         }
 
         @Override
-        public CommitResponse commit(CommitRequest request) {
-            throw Status.UNAVAILABLE.asRuntimeException();
+        public CompletableFuture<PrewriteResponse> prewrite(PrewriteRequest request) {
+            return unavailable();
         }
 
         @Override
-        public CheckTxnStatusResponse checkTxnStatus(CheckTxnStatusRequest request) {
-            throw Status.UNAVAILABLE.asRuntimeException();
+        public CompletableFuture<CommitResponse> commit(CommitRequest request) {
+            return unavailable();
         }
 
         @Override
-        public ResolveLockResponse resolveLock(ResolveLockRequest request, ByteString lockKey) {
-            throw Status.UNAVAILABLE.asRuntimeException();
+        public CompletableFuture<CheckTxnStatusResponse> checkTxnStatus(CheckTxnStatusRequest request) {
+            return unavailable();
         }
 
         @Override
-        public void rollbackPartialPrewrite(BatchRollbackRequest request) {
+        public CompletableFuture<ResolveLockResponse> resolveLock(ResolveLockRequest request, ByteString lockKey) {
+            return unavailable();
+        }
+
+        @Override
+        public CompletableFuture<Void> rollbackPartialPrewrite(BatchRollbackRequest request) {
+            return CompletableFuture.completedFuture(null);
         }
     }
 }
