@@ -20,6 +20,10 @@ import org.tinykv.proto.tinykvpb.TinyKvGrpc;
  *   <li>With {@code directPointCalls} (a store whose raw point calls never wait: {@code AsyncRawKv}), RawGet,
  *       RawPut and RawDelete run on the transport thread too: the handler proposes and returns, and the store
  *       worker that answers sends the response.</li>
+ *   <li>With {@code directPointReads} (a store whose point reads are local engine reads, with no consensus round
+ *       to wait for: the standalone store), KvGet and RawGet run on the transport thread. A point read costs a few
+ *       microseconds from the memtables and block cache, less than handing it to a handler thread and its answer
+ *       back to the transport. Scans stay on the handler executor: they may read many blocks.</li>
  *   <li>{@code Snapshot} streams write files, so they run on their own executor.</li>
  * </ul>
  *
@@ -33,14 +37,21 @@ final class CallExecutors implements ServerCallExecutorSupplier {
         TinyKvGrpc.getRawPutMethod().getFullMethodName(),
         TinyKvGrpc.getRawDeleteMethod().getFullMethodName());
 
+    private static final Set<String> POINT_READS = Set.of(
+        TinyKvGrpc.getRawGetMethod().getFullMethodName(),
+        TinyKvGrpc.getKvGetMethod().getFullMethodName());
+
     private final Executor handlers;
     private final Executor snapshots;
     private final boolean directPointCalls;
+    private final boolean directPointReads;
 
-    CallExecutors(final Executor handlers, final Executor snapshots, final boolean directPointCalls) {
+    CallExecutors(final Executor handlers, final Executor snapshots, final boolean directPointCalls,
+                  final boolean directPointReads) {
         this.handlers = handlers;
         this.snapshots = snapshots;
         this.directPointCalls = directPointCalls;
+        this.directPointReads = directPointReads;
     }
 
     @Override
@@ -48,7 +59,8 @@ final class CallExecutors implements ServerCallExecutorSupplier {
         final MethodDescriptor<Q, R> method = call.getMethodDescriptor();
         final String name = method.getFullMethodName();
         if (name.equals(TinyKvGrpc.getRaftMethod().getFullMethodName())
-                || directPointCalls && POINT_CALLS.contains(name)) {
+                || directPointCalls && POINT_CALLS.contains(name)
+                || directPointReads && POINT_READS.contains(name)) {
             return DIRECT;
         }
         if (name.equals(TinyKvGrpc.getSnapshotMethod().getFullMethodName())) {

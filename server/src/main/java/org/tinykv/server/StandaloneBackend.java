@@ -44,6 +44,12 @@ final class StandaloneBackend implements StoreBackend {
         return txn;
     }
 
+    /** One store, no raft: a read is an engine read. */
+    @Override
+    public boolean pointReadsAreLocal() {
+        return true;
+    }
+
     @Override
     public RaftEndpoint raftEndpoint() {
         return null;

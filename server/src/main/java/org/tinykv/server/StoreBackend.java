@@ -23,6 +23,12 @@ public interface StoreBackend extends Closeable {
     /** The Percolator commands. */
     TxnCommands transactions();
 
+    /**
+     * Whether point reads (KvGet, RawGet) are answered from the local engine without waiting for anything (no
+     * consensus round, no remote store): then they may run on the gRPC transport thread.
+     */
+    boolean pointReadsAreLocal();
+
     /** The receiving side of the Raft and Snapshot streams, or null when the backend has no raft. */
     RaftEndpoint raftEndpoint();
 

@@ -97,7 +97,8 @@ public final class TinyKvServer implements Closeable {
         try {
             final Server grpc = NettyServerBuilder.forAddress(config.addr().toSocketAddress())
                 .directExecutor()
-                .callExecutor(new CallExecutors(executor, streamExecutor, storage.raw() instanceof AsyncRawKv))
+                .callExecutor(new CallExecutors(executor, streamExecutor, storage.raw() instanceof AsyncRawKv,
+                    storage.pointReadsAreLocal()))
                 .maxInboundMessageSize(config.maxRecvMessageBytes())
                 .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)

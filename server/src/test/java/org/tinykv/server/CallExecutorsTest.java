@@ -58,8 +58,8 @@ class CallExecutorsTest {
 
     @Test
     void pointCallsRunOnTheTransportThreadOnlyForAStoreThatNeverWaits() {
-        final CallExecutors async = new CallExecutors(handlers, snapshots, true);
-        final CallExecutors blocking = new CallExecutors(handlers, snapshots, false);
+        final CallExecutors async = new CallExecutors(handlers, snapshots, true, false);
+        final CallExecutors blocking = new CallExecutors(handlers, snapshots, false, false);
         final Executor direct = choice(async, TinyKvGrpc.getRawPutMethod());
         assertSame(direct, choice(async, TinyKvGrpc.getRawGetMethod()));
         assertSame(direct, choice(async, TinyKvGrpc.getRawDeleteMethod()));
@@ -67,9 +67,22 @@ class CallExecutorsTest {
         assertSame(handlers, choice(blocking, TinyKvGrpc.getRawPutMethod()));
         assertSame(handlers, choice(async, TinyKvGrpc.getRawScanMethod()), "a scan reads many blocks");
         assertSame(handlers, choice(async, TinyKvGrpc.getKvPrewriteMethod()));
+        assertSame(handlers, choice(async, TinyKvGrpc.getKvGetMethod()), "a replicated KvGet waits for ReadIndex");
         assertSame(snapshots, choice(async, TinyKvGrpc.getSnapshotMethod()));
         final Thread[] ranOn = new Thread[1];
         direct.execute(() -> ranOn[0] = Thread.currentThread());
         assertSame(Thread.currentThread(), ranOn[0]);
+    }
+
+    @Test
+    void pointReadsRunOnTheTransportThreadOnlyForAStoreWhoseReadsAreLocal() {
+        final CallExecutors local = new CallExecutors(handlers, snapshots, false, true);
+        final Executor direct = choice(local, TinyKvGrpc.getRaftMethod());
+        assertSame(direct, choice(local, TinyKvGrpc.getKvGetMethod()));
+        assertSame(direct, choice(local, TinyKvGrpc.getRawGetMethod()));
+        assertSame(handlers, choice(local, TinyKvGrpc.getRawPutMethod()), "a standalone put waits for its fsync");
+        assertSame(handlers, choice(local, TinyKvGrpc.getKvPrewriteMethod()));
+        assertSame(handlers, choice(local, TinyKvGrpc.getKvScanMethod()), "a scan reads many blocks");
+        assertSame(handlers, choice(local, TinyKvGrpc.getRawScanMethod()));
     }
 }

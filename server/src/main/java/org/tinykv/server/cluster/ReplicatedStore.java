@@ -181,6 +181,12 @@ public final class ReplicatedStore implements StoreBackend {
         return txn;
     }
 
+    /** Reads go through ReadIndex or the leader lease, which may wait for the other replicas. */
+    @Override
+    public boolean pointReadsAreLocal() {
+        return false;
+    }
+
     @Override
     public RaftEndpoint raftEndpoint() {
         return endpoint;
