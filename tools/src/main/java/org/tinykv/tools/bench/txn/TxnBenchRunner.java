@@ -181,8 +181,11 @@ final class TxnBenchRunner {
                 return;
             }
             attempt.thenAccept(outcome -> {
-                finished(outcome);
-                next();
+                try {
+                    finished(outcome);
+                } finally {
+                    next();
+                }
             });
         }
 
