@@ -31,6 +31,8 @@ final class LeaderLease {
     private long voteBarrier;
     /** True once this leader sent MsgTimeoutNow in its current term. */
     private boolean transferStarted;
+    /** Stamps below this anchor no lease: they were acknowledged before the tick clock stopped (see suspend). */
+    private long stampFloor;
 
     LeaderLease(Raft r) {
         this.r = r;
@@ -74,10 +76,20 @@ final class LeaderLease {
             return Long.MIN_VALUE;
         }
         long stamp = r.tracker.membership().voters().committedIndex(stampOf);
-        if (stamp == 0) {
+        if (stamp == 0 || stamp < stampFloor) {
             return Long.MIN_VALUE;
         }
         return stamp - 1 + r.cfg.electionTick() - r.cfg.leaseDriftMarginTicks();
+    }
+
+    /**
+     * The caller stops ticking this node for a while (a hibernating group): its tick counter will then lag real
+     * time by any amount, so no stamp sent so far may anchor a lease. The counter moves one tick on, so that the
+     * heartbeats sent from now on carry stamps above every earlier one, and only those count.
+     */
+    void suspend() {
+        r.ticks++;
+        stampFloor = r.ticks + 1;
     }
 
     /** True if a read may be answered now without a heartbeat round. */

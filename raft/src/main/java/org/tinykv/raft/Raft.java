@@ -17,6 +17,7 @@ import org.tinykv.raft.log.RaftLog;
 import org.tinykv.raft.quorum.VoteResult;
 import org.tinykv.raft.tracker.Membership;
 import org.tinykv.raft.tracker.Progress;
+import org.tinykv.raft.tracker.ProgressState;
 import org.tinykv.raft.tracker.ProgressTracker;
 
 /**
@@ -270,6 +271,27 @@ final class Raft {
             heartbeatElapsed = 0;
             repl.bcastHeartbeat();
         }
+    }
+
+    /**
+     * True if this node leads and has nothing in flight: every entry is committed and handed to the application,
+     * every member has acknowledged the last one, and no leader transfer, membership change, snapshot or read is
+     * pending.
+     */
+    boolean isQuiescentLeader() {
+        long last = raftLog.lastIndex();
+        if (state != StateRole.LEADER || leadTransferee != NONE || raftLog.committed() != last
+                || raftLog.applied() != last || pendingConfIndex > last || raftLog.hasPendingSnapshot()
+                || readOnly.pendingCount() > 0 || !pendingReadIndexMessages.isEmpty()) {
+            return false;
+        }
+        for (long id : tracker.ids()) {
+            Progress pr = tracker.progress(id);
+            if (id != this.id && (pr.match() != last || pr.state() != ProgressState.REPLICATE)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- elections ----

@@ -160,6 +160,30 @@ public final class RawNode {
         guardedRun(() -> raft.catchUpTicks(missed));
     }
 
+    /**
+     * True if this node leads a group with nothing in flight (every entry committed, handed out by a Ready and
+     * acknowledged by every member; no transfer, membership change, snapshot or read pending): ticking it would
+     * only send heartbeats.
+     */
+    public boolean isQuiescentLeader() {
+        return guarded(raft::isQuiescentLeader);
+    }
+
+    /**
+     * Tells the node that its ticks stop for an unknown time (the caller hibernates the group) and restart later
+     * with the counter where it stopped. A leader's lease counts ticks, so no lease read may rest on anything
+     * acknowledged before: the lease must be won again by heartbeats sent after this call. Timers need nothing:
+     * a node that does not tick never campaigns, and after waking it waits a full timeout before it may.
+     */
+    public void suspendTicks() {
+        guardedRun(raft.lease::suspend);
+    }
+
+    /** Sends heartbeats to every follower now, if this node leads (e.g. to wake a hibernating group). */
+    public void broadcastHeartbeat() {
+        guardedRun(() -> raft.step(Message.newBuilder().setMsgType(MessageType.MsgBeat).build()));
+    }
+
     /** Starts an election now (with pre-vote if configured). */
     public void campaign() {
         guardedRun(() -> raft.step(Message.newBuilder().setMsgType(MessageType.MsgHup).build()));
@@ -359,6 +383,21 @@ public final class RawNode {
     /** The index of the last log entry: {@code status().lastIndex()} without building a status. */
     public long lastIndex() {
         return raft.raftLog.lastIndex();
+    }
+
+    /** The highest index known to be committed, without building a status. */
+    public long commitIndex() {
+        return raft.raftLog.committed();
+    }
+
+    /** True if this node is the leader now, without building a status. */
+    public boolean isLeader() {
+        return raft.state == StateRole.LEADER;
+    }
+
+    /** The leader this node knows of in its term (0 if none), without building a status. */
+    public long leader() {
+        return raft.lead;
     }
 
     /** The raft state machine, for tests in this package. */

@@ -108,6 +108,21 @@ class LeaderLeaseTest {
     }
 
     @Test
+    void suspendedTicksVoidTheLeaseUntilHeartbeatsSentAfterwardsAreAcknowledged() {
+        TestCluster c = leaseCluster(3);
+        Raft l = electLeaderOne(c);
+        List<Message> beforeSleep = List.of(heartbeatRound(l));
+        c.send(heartbeatRound(l));
+        assertTrue(readAnsweredAtOnce(l, "awake"), "a lease right after a heartbeat round");
+        l.lease.suspend();
+        assertFalse(readAnsweredAtOnce(l, "woken"), "a lease from before the sleep is void");
+        c.send(beforeSleep.toArray(new Message[0]));  // acknowledgements of pre-sleep heartbeats arrive late
+        assertFalse(readAnsweredAtOnce(l, "late acks"), "late acknowledgements of pre-sleep stamps count for nothing");
+        c.send(heartbeatRound(l));
+        assertTrue(readAnsweredAtOnce(l, "fresh"), "heartbeats sent after waking win the lease back");
+    }
+
+    @Test
     void leaseUsesTheQuorumThNewestStamp() {
         TestCluster c = leaseCluster(5);
         Raft l = electLeaderOne(c);
