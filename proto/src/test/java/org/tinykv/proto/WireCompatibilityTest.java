@@ -132,6 +132,21 @@ class WireCompatibilityTest {
         assertGolden(msg, hex, RaftMessage.parser());
     }
 
+    /** Our one addition to raft_serverpb (hibernation notices): a field TinyKV does not use, numbered as in TiKV. */
+    @Test
+    void raftMessageExtraNoticeIsAnAdditionalField() throws Exception {
+        RaftMessage msg = RaftMessage.newBuilder()
+                .setRegionId(1)
+                .setExtraMsg(org.tinykv.proto.raft_serverpb.ExtraMessage.newBuilder()
+                        .setType(org.tinykv.proto.raft_serverpb.ExtraMessageType.MsgHibernateRequest))
+                .build();
+        String hex = ""
+                + "08 01"                   // region_id 1
+                + "52 02"                   // extra_msg: (10<<3)|2 = 0x52, 2 bytes
+                + "   08 04";               //   type MsgHibernateRequest = 4
+        assertGolden(msg, hex, RaftMessage.parser());
+    }
+
     @Test
     void regionHeartbeatRequest() throws Exception {
         RegionHeartbeatRequest msg = RegionHeartbeatRequest.newBuilder()
