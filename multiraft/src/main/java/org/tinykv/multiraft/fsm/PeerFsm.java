@@ -20,6 +20,8 @@ public final class PeerFsm {
     /** Tick intervals that fell due since the worker last took a tick (one Tick message stands for all of them). */
     final AtomicLong dueTicks = new AtomicLong();
     volatile boolean stopped;
+    /** The peer hibernated when its worker last gave it back (it gets no ticks); written by that worker only. */
+    volatile boolean hibernating;
     /** Published by the worker after the first round and then once per tick; null before the first round. */
     volatile PeerStatus status;
     /** A tick was handled since the status was last published (only the worker holding the fsm touches it). */

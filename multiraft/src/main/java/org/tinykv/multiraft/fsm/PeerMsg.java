@@ -29,6 +29,16 @@ public sealed interface PeerMsg {
     record Operator(RegionHeartbeatResponse response) implements PeerMsg {
     }
 
+    /** The transport lost its connection to a store. @param storeId that store */
+    record StoreUnreachable(long storeId) implements PeerMsg {
+    }
+
+    /** A hibernating leader's periodic region heartbeat to the scheduler is due. */
+    record HibernatingHeartbeat() implements PeerMsg {
+        /** The shared instance. */
+        public static final HibernatingHeartbeat INSTANCE = new HibernatingHeartbeat();
+    }
+
     /** One logical clock tick. */
     record Tick() implements PeerMsg {
         /** The shared instance. */

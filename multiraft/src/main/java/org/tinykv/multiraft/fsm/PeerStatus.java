@@ -16,15 +16,16 @@ import org.tinykv.proto.metapb.Region;
  * @param lastIndex       the last log index
  * @param truncatedIndex  the index up to which the log was compacted
  * @param logBytes        bytes of raft log kept (an estimate)
+ * @param hibernating     whether the region has stopped ticking on this store
  */
 public record PeerStatus(Region region, long peerId, long leaderPeerId, boolean leader, long term, long commitIndex,
-                         long appliedIndex, long lastIndex, long truncatedIndex, long logBytes) {
+                         long appliedIndex, long lastIndex, long truncatedIndex, long logBytes, boolean hibernating) {
 
     /** Reads the status of {@code peer}; only on the thread that holds it. */
     static PeerStatus of(final Peer peer) {
         final var s = peer.status();
         return new PeerStatus(peer.region(), peer.meta().getId(), peer.leaderId(), peer.isLeader(),
                 s.hardState().getTerm(), s.hardState().getCommit(), s.applied(), s.lastIndex(),
-                peer.storage().truncatedIndex(), peer.storage().logBytes());
+                peer.storage().truncatedIndex(), peer.storage().logBytes(), peer.isHibernating());
     }
 }

@@ -143,6 +143,9 @@ public final class RaftWorker implements Agent {
             throw new UncheckedIOException("raft engine write failed in " + name, e);
         } finally {
             for (final PeerFsm p : batch) {
+                if (router.trackHibernation(p)) {
+                    p.statusDue = true;
+                }
                 publishStatus(p);
                 router.release(p, hasMore(p));
             }
@@ -176,6 +179,10 @@ public final class RaftWorker implements Agent {
                 f.tickPending.set(false);
                 f.statusDue = true;
                 peer.tick(Math.max(1, f.dueTicks.getAndSet(0)));
+            } else if (m instanceof PeerMsg.StoreUnreachable u) {
+                peer.onStoreUnreachable(u.storeId());
+            } else if (m instanceof PeerMsg.HibernatingHeartbeat) {
+                peer.heartbeatIfHibernating();
             } else if (m instanceof PeerMsg.Operator o) {
                 peer.onOperator(o.response());
             } else if (m instanceof PeerMsg.SnapshotStatus s) {
@@ -188,6 +195,7 @@ public final class RaftWorker implements Agent {
                 return;
             }
         }
+        peer.sendNotices(transport);
     }
 
     /** Publishes the peer's status once per tick: status pages need no fresher view, and busy rounds stay cheap. */

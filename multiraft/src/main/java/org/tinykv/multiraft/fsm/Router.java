@@ -11,12 +11,15 @@ import org.tinykv.proto.errorpb.Error;
 
 /**
  * Region id → peer mailbox. {@link #send} enqueues a message and, if the peer was idle, queues it for the raft
- * workers and wakes them. Only peers with mail are ever visited by a worker.
+ * workers and wakes them. Only peers with mail are ever visited by a worker, and ticks go only to peers that are
+ * not hibernating (the worker holding a peer records which it is when it gives the peer back).
  *
  * <p>Thread-safety: safe.
  */
 public final class Router {
     private final ConcurrentHashMap<Long, PeerFsm> peers = new ConcurrentHashMap<>();
+    /** The registered peers that tick (not hibernating). */
+    private final ConcurrentHashMap<Long, PeerFsm> ticking = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<PeerFsm> ready = new ConcurrentLinkedQueue<>();
     private final List<WakeableIdleStrategy> waiters = new CopyOnWriteArrayList<>();
 
@@ -29,6 +32,7 @@ public final class Router {
         if (peers.putIfAbsent(peer.regionId(), f) != null) {
             throw new IllegalStateException("region " + peer.regionId() + " already has a peer");
         }
+        ticking.put(peer.regionId(), f);
         if (peer.hasReady()) {
             schedule(f);
         }
@@ -40,6 +44,7 @@ public final class Router {
         final PeerFsm f = peers.remove(regionId);
         if (f != null) {
             f.stopped = true;
+            ticking.remove(regionId, f);
         }
     }
 
@@ -55,17 +60,58 @@ public final class Router {
     }
 
     /**
-     * Puts a tick into every peer's mailbox, standing for {@code intervals} tick intervals that fell due (unless a
-     * tick is still waiting there: ticks do not pile up, but the intervals they stand for are counted).
+     * Puts a tick into the mailbox of every peer that is not hibernating, standing for {@code intervals} tick
+     * intervals that fell due (unless a tick is still waiting there: ticks do not pile up, but the intervals they
+     * stand for are counted).
      */
     public void broadcastTick(final long intervals) {
-        for (final PeerFsm f : peers.values()) {
+        for (final PeerFsm f : ticking.values()) {
+            if (f.stopped) {
+                ticking.remove(f.peer.regionId(), f);
+                continue;
+            }
             f.dueTicks.addAndGet(intervals);
             if (f.tickPending.compareAndSet(false, true)) {
                 f.mailbox.add(PeerMsg.Tick.INSTANCE);
                 schedule(f);
             }
         }
+    }
+
+    /** Puts {@code msg} into the mailbox of every hibernating peer. */
+    public void sendToHibernating(final PeerMsg msg) {
+        for (final PeerFsm f : peers.values()) {
+            if (f.hibernating) {
+                f.mailbox.add(msg);
+                schedule(f);
+            }
+        }
+    }
+
+    /** The number of registered peers that are hibernating. */
+    public int hibernatingCount() {
+        return peers.size() - ticking.size();
+    }
+
+    /**
+     * Records whether the held peer {@code f} hibernates now (ticks stop or resume); returns true if that changed.
+     * Only the worker holding {@code f}.
+     */
+    boolean trackHibernation(final PeerFsm f) {
+        if (f.stopped) {
+            return false;
+        }
+        final boolean now = f.peer.isHibernating();
+        if (now == f.hibernating) {
+            return false;
+        }
+        f.hibernating = now;
+        if (now) {
+            ticking.remove(f.peer.regionId(), f);
+        } else {
+            ticking.put(f.peer.regionId(), f);
+        }
+        return true;
     }
 
     /**
@@ -84,6 +130,7 @@ public final class Router {
             }
         }
         peers.clear();
+        ticking.clear();
     }
 
     /** True if the store has a peer of {@code regionId}. */

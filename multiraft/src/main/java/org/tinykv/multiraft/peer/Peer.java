@@ -16,6 +16,7 @@ import org.tinykv.lsm.WriteBatch;
 import org.tinykv.multiraft.operation.compactlog.CompactLog;
 import org.tinykv.multiraft.operation.confchange.ChangePeer;
 import org.tinykv.multiraft.operation.heartbeat.Operators;
+import org.tinykv.multiraft.operation.hibernate.Hibernation;
 import org.tinykv.multiraft.operation.read.PendingReads;
 import org.tinykv.multiraft.operation.split.Split;
 import org.tinykv.multiraft.operation.snapshot.SnapManager;
@@ -76,6 +77,7 @@ public final class Peer {
     private final PendingReads<PendingRead> reads;
     private final PeerConfig cfg;
     private final Map<Long, org.tinykv.proto.metapb.Peer> peerCache = new HashMap<>();
+    private final Hibernation hibernation;
     private BiConsumer<Long, Boolean> snapshotStatusSink = (to, ok) -> { };
     private Consumer<Peer> heartbeatSink = p -> { };
     private long heartbeatTicks = Long.MAX_VALUE;
@@ -129,6 +131,7 @@ public final class Peer {
                 .seed(cfg.seed() * 31 + meta.getId()).build();
         this.raft = new RawNode(rc, storage);
         this.reads = new PendingReads<>(cfg.readTimeoutTicks(), meta.getId());
+        this.hibernation = new Hibernation(cfg.hibernateTicks(), raft, meta, storage::region, this::quiescent);
     }
 
     /** The region id. */
@@ -181,7 +184,7 @@ public final class Peer {
      * timers advance once, while raft's lease clock counts them all ({@code RawNode.catchUpTicks}).
      */
     public void tick(final long intervals) {
-        if (destroying) {
+        if (destroying || hibernation.asleep()) {
             return;
         }
         raft.catchUpTicks(intervals - 1);
@@ -198,9 +201,34 @@ public final class Peer {
                 splitHooks.check().accept(this);
             }
         }
+        hibernation.onTick();
         for (final PendingRead r : reads.tick()) {
             r.callback().onDone(RegionErrors.errorResponse(RegionErrors.staleCommand(), r.term()), null);
         }
+    }
+
+    /** True if this leader's region has nothing to do until the next command (see the hibernate package). */
+    private boolean quiescent() {
+        return outstanding == null && pendingSnapshot == null && proposals.size() == 0 && !reads.hasOpen()
+                && storage.isInitialized() && raft.isQuiescentLeader();
+    }
+
+    /** True if this peer's region does not tick on this store now (it hibernates). */
+    public boolean isHibernating() {
+        return hibernation.asleep();
+    }
+
+    /**
+     * The transport lost its connection to {@code storeId}: a sleeping follower whose leader is there wakes, so that
+     * its election timer can replace a leader that is gone.
+     */
+    public void onStoreUnreachable(final long storeId) {
+        hibernation.onStoreUnreachable(storeId);
+    }
+
+    /** Hands the messages gathered that are not raft's (hibernation notices) to {@code transport}. */
+    public void sendNotices(final Transport transport) {
+        hibernation.sendNotices(transport);
     }
 
     /** Starts an election now (bootstrap helpers and tests). */
@@ -215,14 +243,21 @@ public final class Peer {
             return false;
         }
         peerCache.put(msg.getFromPeer().getId(), msg.getFromPeer());
+        if (msg.hasExtraMsg()) {
+            hibernation.onNotice(msg);
+            return true;
+        }
         final Message m = msg.getMessage();
+        hibernation.beforeStep(m);
         if (m.getMsgType() == MessageType.MsgAppendResponse && !m.getReject() && isLeader()) {
             matched.merge(m.getFrom(), m.getIndex(), Math::max);
         }
         if (msg.getMessage().getMsgType() == MessageType.MsgSnapshot && !acceptSnapshot(msg.getMessage())) {
             return false;
         }
-        return raft.step(msg.getMessage());
+        final boolean stepped = raft.step(msg.getMessage());
+        hibernation.afterStep();
+        return stepped;
     }
 
     /**
@@ -341,6 +376,13 @@ public final class Peer {
         return out;
     }
 
+    /** Sends a region heartbeat if this peer leads the region and hibernates (awake leaders send theirs by ticks). */
+    public void heartbeatIfHibernating() {
+        if (hibernation.asleep()) {
+            heartbeat();
+        }
+    }
+
     /** Sends a region heartbeat now if this peer leads the region. */
     public void heartbeat() {
         if (isLeader() && !destroying) {
@@ -354,6 +396,7 @@ public final class Peer {
      * {@link Operators#check}): a leader transfer, or a ChangePeer proposal. Returns true if acted upon.
      */
     public boolean onOperator(final RegionHeartbeatResponse op) {
+        hibernation.wake(false);
         final Operators.Action a = destroying ? null : Operators.check(op, region(), meta, isLeader());
         if (a instanceof Operators.Transfer t) {
             raft.transferLeader(t.peerId());
@@ -384,6 +427,7 @@ public final class Peer {
      * itself (raft log and state deleted, waiting commands answered RegionNotFound): the caller unregisters it.
      */
     public boolean onApplyResult(final ApplyResult r) {
+        hibernation.wake(false);
         try {
             if (r instanceof ApplyResult.CompactLog c) {
                 storage.compactTo(c.index(), c.term());
@@ -417,6 +461,7 @@ public final class Peer {
      * leader if known), peer mismatch, StaleCommand for an old term, EpochNotMatch, KeyNotInRegion.
      */
     public void propose(final RaftCmdRequest req, final CmdCallback cb) {
+        hibernation.wake(true);
         final long term = raft.term();
         Error err = RegionChecks.checkStoreId(req, storeId);
         if (err == null && destroying) {
@@ -678,6 +723,9 @@ public final class Peer {
         if (newRole != role || lead != leaderId) {
             LOG.info("event=role_change region={} peer={} role={} leader={} term={}", regionId, meta.getId(), newRole,
                     lead, raft.status().hardState().getTerm());
+        }
+        if (newRole != role) {
+            hibernation.wake(false);
         }
         leaderId = lead;
         role = newRole;

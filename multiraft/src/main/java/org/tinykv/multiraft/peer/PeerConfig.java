@@ -14,10 +14,13 @@ package org.tinykv.multiraft.peer;
  * @param leaseReads           serve reads on the leader at once while its lease holds (the raft module's
  *                             lease-based ReadIndex, with check-quorum and a drift margin), else confirm leadership
  *                             with a heartbeat round per batch of reads
+ * @param hibernateTicks       ticks a leader must have had nothing in flight before it asks its followers to stop
+ *                             ticking the region with it (asked again as often while some do not agree); 0 keeps
+ *                             every region ticking
  */
 public record PeerConfig(int electionTick, int heartbeatTick, long maxSizePerMsg, int maxInflightMsgs,
                          int readTimeoutTicks, long seed, long raftLogGcCountLimit, long raftLogGcSizeLimit,
-                         boolean leaseReads) {
+                         boolean leaseReads, long hibernateTicks) {
 
     /** Default of {@link #raftLogGcCountLimit}. */
     public static final long DEFAULT_GC_COUNT_LIMIT = 1000;
@@ -35,17 +38,21 @@ public record PeerConfig(int electionTick, int heartbeatTick, long maxSizePerMsg
         if (raftLogGcCountLimit <= 0 || raftLogGcSizeLimit <= 0) {
             throw new IllegalArgumentException("raft log GC limits must be positive");
         }
+        if (hibernateTicks < 0) {
+            throw new IllegalArgumentException("hibernateTicks must not be negative");
+        }
     }
 
     /**
-     * Settings with the default raft log GC limits and reads confirmed by a heartbeat round: lease reads are not
+     * Settings with the default raft log GC limits, hibernation after two election timeouts of quiet, and reads
+     * confirmed by a heartbeat round: lease reads are not
      * the default because the simulation found a stale read with them when regions split under faults
      * ({@code LinearizabilitySimTest}, matrix seed 307 with {@code -Dmultiraft.sim.leaseReads=true}).
      */
     public PeerConfig(final int electionTick, final int heartbeatTick, final long maxSizePerMsg,
                       final int maxInflightMsgs, final int readTimeoutTicks, final long seed) {
         this(electionTick, heartbeatTick, maxSizePerMsg, maxInflightMsgs, readTimeoutTicks, seed,
-                DEFAULT_GC_COUNT_LIMIT, DEFAULT_GC_SIZE_LIMIT, false);
+                DEFAULT_GC_COUNT_LIMIT, DEFAULT_GC_SIZE_LIMIT, false, 2L * electionTick);
     }
 
     /** TinyKV's defaults: election 10 ticks, heartbeat 2 ticks, 1 MiB messages, 256 in flight. */
@@ -56,18 +63,24 @@ public record PeerConfig(int electionTick, int heartbeatTick, long maxSizePerMsg
     /** A copy with another seed. */
     public PeerConfig withSeed(final long s) {
         return new PeerConfig(electionTick, heartbeatTick, maxSizePerMsg, maxInflightMsgs, readTimeoutTicks, s,
-                raftLogGcCountLimit, raftLogGcSizeLimit, leaseReads);
+                raftLogGcCountLimit, raftLogGcSizeLimit, leaseReads, hibernateTicks);
     }
 
     /** A copy with other raft log GC limits. */
     public PeerConfig withGcLimits(final long countLimit, final long sizeLimit) {
         return new PeerConfig(electionTick, heartbeatTick, maxSizePerMsg, maxInflightMsgs, readTimeoutTicks, seed,
-                countLimit, sizeLimit, leaseReads);
+                countLimit, sizeLimit, leaseReads, hibernateTicks);
     }
 
     /** A copy reading through the lease ({@code true}) or a heartbeat round per read batch ({@code false}). */
     public PeerConfig withLeaseReads(final boolean lease) {
         return new PeerConfig(electionTick, heartbeatTick, maxSizePerMsg, maxInflightMsgs, readTimeoutTicks, seed,
-                raftLogGcCountLimit, raftLogGcSizeLimit, lease);
+                raftLogGcCountLimit, raftLogGcSizeLimit, lease, hibernateTicks);
+    }
+
+    /** A copy whose regions hibernate after {@code ticks} quiet ticks (0: never). */
+    public PeerConfig withHibernateTicks(final long ticks) {
+        return new PeerConfig(electionTick, heartbeatTick, maxSizePerMsg, maxInflightMsgs, readTimeoutTicks, seed,
+                raftLogGcCountLimit, raftLogGcSizeLimit, leaseReads, ticks);
     }
 }

@@ -160,7 +160,8 @@ public final class Store implements AutoCloseable {
                 s.agents.add(s.splitChecker);
             }
             if (pd != null) {
-                s.agents.add(new StoreHeartbeater(s.storeId, fs, dir, pd, clock, hb, s.router::size));
+                s.agents.add(new StoreHeartbeater(s.storeId, fs, dir, pd, clock, hb, s.router::size,
+                        () -> s.router.sendToHibernating(PeerMsg.HibernatingHeartbeat.INSTANCE)));
                 pd.setOperatorListener(op -> s.router.send(op.getRegionId(), new PeerMsg.Operator(op)));
             }
             return s;
@@ -455,6 +456,16 @@ public final class Store implements AutoCloseable {
         }
         if (!router.send(msg.getRegionId(), new PeerMsg.Raft(msg)) && maybeCreatePeer(msg)) {
             router.send(msg.getRegionId(), new PeerMsg.Raft(msg));
+        }
+    }
+
+    /**
+     * The transport lost its connection to store {@code storeId} (any thread): hibernating followers whose leader is
+     * there wake up, so that an election replaces a leader whose store died while its region slept.
+     */
+    public void onStoreUnreachable(final long storeId) {
+        if (storeId != this.storeId) {
+            router.sendToHibernating(new PeerMsg.StoreUnreachable(storeId));
         }
     }
 

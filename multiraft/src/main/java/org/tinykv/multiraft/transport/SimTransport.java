@@ -1,12 +1,15 @@
 package org.tinykv.multiraft.transport;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.tinykv.proto.eraftpb.MessageType;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
@@ -27,6 +30,7 @@ public final class SimTransport implements Transport, Agent {
     private final SplittableRandom rnd;
     private final Map<Long, Consumer<RaftMessage>> stores = new HashMap<>();
     private final Map<Long, SnapshotReceiver> snapshotReceivers = new HashMap<>();
+    private final Map<Long, LongConsumer> unreachableListeners = new HashMap<>();
     private final SnapshotThrottle throttle;
     private final Set<Long> isolated = new HashSet<>();
     private final Map<Long, Integer> partitionOf = new HashMap<>();
@@ -69,10 +73,27 @@ public final class SimTransport implements Transport, Agent {
         stores.put(storeId, receiver);
     }
 
-    /** Disconnects a store (it is down): messages to it are lost. */
-    public synchronized void unregister(final long storeId) {
-        stores.remove(storeId);
-        snapshotReceivers.remove(storeId);
+    /**
+     * Tells {@code listener} about every store that goes down while {@code storeId} is up, as a real transport
+     * learns it when the connection to a dead process closes (a partition tells nobody).
+     */
+    public synchronized void registerUnreachableListener(final long storeId,
+                                                         final LongConsumer listener) {
+        unreachableListeners.put(storeId, listener);
+    }
+
+    /** Disconnects a store (it is down): messages to it are lost, and the other stores' listeners hear of it. */
+    public void unregister(final long storeId) {
+        final List<LongConsumer> told = new ArrayList<>();
+        synchronized (this) {
+            stores.remove(storeId);
+            snapshotReceivers.remove(storeId);
+            unreachableListeners.remove(storeId);
+            told.addAll(unreachableListeners.values());
+        }
+        for (final LongConsumer l : told) {
+            l.accept(storeId);
+        }
     }
 
     /** Drops each message with probability {@code rate}. */

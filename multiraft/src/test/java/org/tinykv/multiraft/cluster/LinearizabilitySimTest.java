@@ -41,11 +41,16 @@ class LinearizabilitySimTest {
 
     /** {@code -Dmultiraft.seed=N} replays one case; {@code -Dmultiraft.sim.seeds=N} runs seeds 1..N. */
     static long[] seeds() {
+        return seedsOrOne("multiraft.sim.seeds", 3);
+    }
+
+    /** The seed of {@code -Dmultiraft.seed=N} alone, else seeds 1..n with n from {@code countProperty}. */
+    private static long[] seedsOrOne(final String countProperty, final int defaultCount) {
         final Long one = Long.getLong("multiraft.seed");
         if (one != null) {
             return new long[] {one};
         }
-        final int n = Integer.getInteger("multiraft.sim.seeds", 3);
+        final int n = Integer.getInteger(countProperty, defaultCount);
         final long[] out = new long[n];
         for (int i = 0; i < n; i++) {
             out[i] = i + 1;
@@ -67,7 +72,22 @@ class LinearizabilitySimTest {
     @ParameterizedTest
     @MethodSource("seeds")
     void historiesAreLinearizable(final long seed) throws IOException {
-        run(seed, false, 3, 3);
+        run(seed, false, 3, 3, false);
+    }
+
+    /**
+     * The same with idle windows: clients stop for 3 of every 6 seconds, so regions hibernate, and the faults of
+     * the run (isolated leaders, partitions, crashes) strike sleeping regions; clients must wake them. Seed 1 without
+     * splits, seed 2 with; {@code -Dmultiraft.sim.hibernationSeeds=N} runs seeds 1..N.
+     */
+    @ParameterizedTest
+    @MethodSource("hibernationSeeds")
+    void historiesAreLinearizableAcrossHibernation(final long seed) throws IOException {
+        run(seed, seed % 2 == 0, 3, 3, true);
+    }
+
+    static long[] hibernationSeeds() {
+        return seedsOrOne("multiraft.sim.hibernationSeeds", 2);
     }
 
     /**
@@ -79,7 +99,7 @@ class LinearizabilitySimTest {
     @ParameterizedTest
     @MethodSource("matrix")
     void matrixOfStoresAndClients(final int clients, final boolean splits, final long seed) throws IOException {
-        run(seed, splits, 5, clients);
+        run(seed, splits, 5, clients, false);
     }
 
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> matrix() {
@@ -107,26 +127,17 @@ class LinearizabilitySimTest {
     @ParameterizedTest
     @MethodSource("splitSeeds")
     void historiesAreLinearizableWithSplits(final long seed) throws IOException {
-        run(seed, true, 3, 3);
+        run(seed, true, 3, 3, false);
     }
 
     static long[] splitSeeds() {
-        final Long one = Long.getLong("multiraft.seed");
-        if (one != null) {
-            return new long[] {one};
-        }
-        final int n = Integer.getInteger("multiraft.sim.splitSeeds", 2);
-        final long[] out = new long[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = i + 1;
-        }
-        return out;
+        return seedsOrOne("multiraft.sim.splitSeeds", 2);
     }
 
-    private static void run(final long seed, final boolean splits, final int initialStores, final int clientCount)
-            throws IOException {
+    private static void run(final long seed, final boolean splits, final int initialStores, final int clientCount,
+                            final boolean idleWindows) throws IOException {
         System.out.println("LinearizabilitySimTest seed=" + seed + " splits=" + splits + " stores=" + initialStores
-                + " clients=" + clientCount);
+                + " clients=" + clientCount + " idleWindows=" + idleWindows);
         stores = initialStores + 1;
         keys = splits ? SPLIT_KEYS : KEYS;
         pad = splits ? SPLIT_VALUE_PAD : 0;
@@ -151,6 +162,7 @@ class LinearizabilitySimTest {
                 clients.add(cl);
             }
             long healAt = -1;
+            int sleepingSeen = 0;
             long downStore = 0;
             long restartAt = -1;
             c.addEmptyStore(stores);
@@ -196,8 +208,12 @@ class LinearizabilitySimTest {
                     c.startStore(downStore);
                     downStore = 0;
                 }
+                final boolean idle = idleWindows && step % 600 >= 150 && step % 600 < 450;
+                if (idle && step % 600 == 449) {
+                    sleepingSeen += hibernatingPeers(c);
+                }
                 for (int i = 0; i < clients.size(); i++) {
-                    drive(c, clients.get(i), i, rnd, history);
+                    drive(c, clients.get(i), i, rnd, history, !idle);
                 }
                 c.step();
             }
@@ -237,6 +253,11 @@ class LinearizabilitySimTest {
                     + c.transport.sent() + " dropped=" + c.transport.dropped() + " raft engine of store 1: "
                     + c.stores.get(1L).engines().raft().stats());
             assertTrue(acked > 50, "too few operations succeeded (" + acked + "), seed=" + seed);
+            if (idleWindows) {
+                System.out.println("seed=" + seed + " hibernating peers seen at the ends of idle windows: "
+                        + sleepingSeen);
+                assertTrue(sleepingSeen > 0, "no region ever hibernated, seed=" + seed);
+            }
         }
     }
 
@@ -340,14 +361,28 @@ class LinearizabilitySimTest {
                 : r.getResponses(0).getGet().getValue().toStringUtf8();
     }
 
+    private static int hibernatingPeers(final TestCluster c) {
+        int n = 0;
+        for (final org.tinykv.multiraft.store.Store st : c.stores.values()) {
+            for (final org.tinykv.multiraft.peer.Peer p : st.router().peers()) {
+                n += p.isHibernating() ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    /** Finishes the client's command if it is done or timed out, then starts the next one if {@code startNew}. */
     private static void drive(final TestCluster c, final Client cl, final int id, final SplittableRandom rnd,
-                              final Map<String, List<Op>> history) {
+                              final Map<String, List<Op>> history, final boolean startNew) {
         if (cl.pending != null) {
             if (cl.pending.done() || c.steps - cl.call > OP_TIMEOUT_STEPS) {
                 finish(c, cl, history);
             } else {
                 return;
             }
+        }
+        if (!startNew) {
+            return;
         }
         cl.key = keys[rnd.nextInt(keys.length)];
         final int p = rnd.nextInt(10);

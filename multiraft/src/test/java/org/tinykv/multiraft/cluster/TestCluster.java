@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import org.agrona.concurrent.CachedEpochClock;
 import org.tinykv.lsm.Cf;
 import org.tinykv.multiraft.peer.Keys;
@@ -83,15 +84,27 @@ final class TestCluster implements AutoCloseable {
     /** A cluster reporting to {@code pd} whose regions split by {@code split} (nullable). */
     TestCluster(final int n, final long seed, final long memtableBytes, final long gcCountLimit,
                 final InMemorySchedulerClient pd, final SplitConfig split) throws IOException {
+        this(n, seed, memtableBytes, gcCountLimit, pd, split, p -> p);
+    }
+
+    /** A cluster of 32 MiB memtables, default log GC and no scheduler whose peers use {@code peerTweak}'s config. */
+    TestCluster(final int n, final long seed, final UnaryOperator<PeerConfig> peerTweak) throws IOException {
+        this(n, seed, 32L << 20, PeerConfig.DEFAULT_GC_COUNT_LIMIT, null, null, peerTweak);
+    }
+
+    /** The general form: {@code peerTweak} adjusts the peers' config after the test defaults are set. */
+    TestCluster(final int n, final long seed, final long memtableBytes, final long gcCountLimit,
+                final InMemorySchedulerClient pd, final SplitConfig split, final UnaryOperator<PeerConfig> peerTweak)
+            throws IOException {
         this.pd = pd;
         this.split = split;
         this.seed = seed;
         this.memtableBytes = memtableBytes;
         this.rnd = new SplittableRandom(seed);
         this.transport = new SimTransport(seed, clock, Long.getLong("multiraft.test.snapRate", 1L << 20));
-        this.cfg = StoreConfig.defaults().withPeer(new PeerConfig(10, 2, 1 << 20, 256, 20, seed)
+        this.cfg = StoreConfig.defaults().withPeer(peerTweak.apply(new PeerConfig(10, 2, 1 << 20, 256, 20, seed)
                 .withGcLimits(gcCountLimit, PeerConfig.DEFAULT_GC_SIZE_LIMIT)
-                .withLeaseReads(Boolean.parseBoolean(System.getProperty("multiraft.sim.leaseReads", "false"))));
+                .withLeaseReads(Boolean.parseBoolean(System.getProperty("multiraft.sim.leaseReads", "false")))));
         final Region.Builder rb = Region.newBuilder().setId(REGION_ID)
                 .setRegionEpoch(RegionEpoch.newBuilder().setConfVer(1).setVersion(1));
         for (long s = 1; s <= n; s++) {
@@ -125,6 +138,7 @@ final class TestCluster implements AutoCloseable {
         stores.put(s, st);
         transport.register(s, st::onRaftMessage);
         transport.registerSnapshotReceiver(s, st::receiveSnapshot);
+        transport.registerUnreachableListener(s, st::onStoreUnreachable);
     }
 
     void stopStore(final long s) throws IOException {

@@ -16,7 +16,8 @@ import org.tinykv.wal.fs.FileSystem;
  * Sends the store heartbeat every {@link HeartbeatConfig#storeHeartbeatMillis()} of the clock: region count,
  * bytes used by the engines' directories (sum of their files' sizes), capacity (configured, or the total space of
  * the file store holding the data dir when it is on the OS file system; 0 if neither is known) and available
- * bytes (capacity minus used, bounded by the file store's usable space).
+ * bytes (capacity minus used, bounded by the file store's usable space). With each, it runs a hook (the store's:
+ * hibernating region leaders, which send no heartbeats by ticks, send theirs).
  *
  * <p>Thread-safety: {@link #doWork()} is called by one thread.
  */
@@ -28,12 +29,18 @@ public final class StoreHeartbeater implements Agent {
     private final EpochClock clock;
     private final HeartbeatConfig cfg;
     private final IntSupplier regionCount;
+    private final Runnable withEachHeartbeat;
     private final long startSeconds;
     private long nextAt;
 
-    /** A heartbeater of store {@code storeId} on {@code dir}; the first heartbeat goes out on the first round. */
+    /**
+     * A heartbeater of store {@code storeId} on {@code dir} that runs {@code withEachHeartbeat} after every store
+     * heartbeat; the first heartbeat goes out on the first round.
+     */
     public StoreHeartbeater(final long storeId, final FileSystem fs, final Path dir, final SchedulerClient pd,
-                            final EpochClock clock, final HeartbeatConfig cfg, final IntSupplier regionCount) {
+                            final EpochClock clock, final HeartbeatConfig cfg, final IntSupplier regionCount,
+                            final Runnable withEachHeartbeat) {
+        this.withEachHeartbeat = withEachHeartbeat;
         this.storeId = storeId;
         this.fs = fs;
         this.dir = dir;
@@ -53,6 +60,7 @@ public final class StoreHeartbeater implements Agent {
         }
         nextAt = now + cfg.storeHeartbeatMillis();
         pd.storeHeartbeat(StoreHeartbeatRequest.newBuilder().setStats(stats()).build());
+        withEachHeartbeat.run();
         return 1;
     }
 
