@@ -24,7 +24,7 @@ import org.tomlj.TomlTable;
  * tick-ms = 100                      raft-workers = 1                    apply-workers = 1
  * region-split-size = 150994944      raft-log-gc-count-limit = 1000      raft-log-gc-size-limit = 16777216
  * snapshot-send-rate = 67108864      store-heartbeat-ms = 10000          region-heartbeat-ticks = 100
- * command-timeout-ms = 10000            scheduler-join-timeout-ms = 30000
+ * command-timeout-ms = 10000          scheduler-join-timeout-ms = 30000   hibernate-regions = true
  * </pre>
  * Every other key or section is an error naming it, and so is a value of the wrong type.
  */
@@ -99,6 +99,7 @@ public final class TomlConfig {
         long regionHb = base.regionHeartbeatTicks();
         Duration timeout = base.commandTimeout();
         Duration join = base.schedulerJoinTimeout();
+        boolean hibernate = base.hibernateRegions();
         for (String key : table.keySet()) {
             final Object value = table.get(List.of(key));
             final String name = "raftstore." + key;
@@ -114,11 +115,12 @@ public final class TomlConfig {
                 case "region-heartbeat-ticks" -> regionHb = longValue(file, name, value);
                 case "command-timeout-ms" -> timeout = Duration.ofMillis(longValue(file, name, value));
                 case "scheduler-join-timeout-ms" -> join = Duration.ofMillis(longValue(file, name, value));
+                case "hibernate-regions" -> hibernate = bool(file, name, value);
                 default -> throw unknown(file, name);
             }
         }
         return new RaftStoreOptions(tick, raftWorkers, applyWorkers, splitSize, gcCount, gcSize, snapRate, storeHb,
-            regionHb, timeout, join);
+            regionHb, timeout, join, hibernate);
     }
 
     private static IllegalArgumentException unknown(final Path file, final String key) {

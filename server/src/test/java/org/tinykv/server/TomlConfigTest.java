@@ -74,12 +74,15 @@ class TomlConfigTest {
             region-heartbeat-ticks = 40
             command-timeout-ms = 3000
             scheduler-join-timeout-ms = 700
+            hibernate-regions = false
             """);
         final ServerConfig.Builder builder = ServerConfig.builder();
         TomlConfig.apply(file, builder);
         final RaftStoreOptions r = builder.build().raftstore();
         assertEquals(new RaftStoreOptions(50, 2, 3, 1048576, 100, 65536, 1000000, 2000, 40, Duration.ofSeconds(3),
-            Duration.ofMillis(700)), r);
+            Duration.ofMillis(700), false), r);
+        assertEquals(0, r.storeConfig(1 << 20).peer().hibernateTicks());
+        assertEquals(20, RaftStoreOptions.defaults().storeConfig(1 << 20).peer().hibernateTicks());
         assertEquals(50, r.storeConfig(1 << 20).tickMillis());
         assertEquals(100, r.storeConfig(1 << 20).peer().raftLogGcCountLimit());
         assertEquals(1048576, r.splitConfig().splitSize());

@@ -25,11 +25,12 @@ import org.tinykv.multiraft.store.StoreConfig;
  * @param commandTimeout             how long an RPC waits for its raft command ({@code command-timeout-ms})
  * @param schedulerJoinTimeout       how long a store that never joined keeps trying to reach the scheduler at start
  *                                   ({@code scheduler-join-timeout-ms})
+ * @param hibernateRegions           whether regions with nothing to do stop ticking ({@code hibernate-regions})
  */
 public record RaftStoreOptions(long tickMillis, int raftWorkers, int applyWorkers, long regionSplitSize,
                                long raftLogGcCountLimit, long raftLogGcSizeLimit, long snapshotSendBytesPerSecond,
                                long storeHeartbeatMillis, long regionHeartbeatTicks, Duration commandTimeout,
-                               Duration schedulerJoinTimeout) {
+                               Duration schedulerJoinTimeout, boolean hibernateRegions) {
 
     /** TinyKV's defaults for 2 cores: 100 ms ticks, one raft and one apply worker, 144 MiB regions. */
     public static RaftStoreOptions defaults() {
@@ -38,7 +39,7 @@ public record RaftStoreOptions(long tickMillis, int raftWorkers, int applyWorker
         return new RaftStoreOptions(store.tickMillis(), store.raftWorkers(), store.applyWorkers(),
             SplitConfig.defaults().splitSize(), PeerConfig.DEFAULT_GC_COUNT_LIMIT, PeerConfig.DEFAULT_GC_SIZE_LIMIT,
             StoreConfig.DEFAULT_SNAPSHOT_SEND_RATE, hb.storeHeartbeatMillis(), hb.regionHeartbeatTicks(),
-            Duration.ofSeconds(10), Duration.ofSeconds(30));
+            Duration.ofSeconds(10), Duration.ofSeconds(30), true);
     }
 
     /**
@@ -75,7 +76,10 @@ public record RaftStoreOptions(long tickMillis, int raftWorkers, int applyWorker
     /** The store settings these options describe, with {@code storage}'s memtable and the default peer timing. */
     public StoreConfig storeConfig(final long kvMemtableBytes) {
         final StoreConfig d = StoreConfig.defaults();
-        final PeerConfig peer = PeerConfig.defaults().withGcLimits(raftLogGcCountLimit, raftLogGcSizeLimit);
+        PeerConfig peer = PeerConfig.defaults().withGcLimits(raftLogGcCountLimit, raftLogGcSizeLimit);
+        if (!hibernateRegions) {
+            peer = peer.withHibernateTicks(0);
+        }
         return new StoreConfig(tickMillis, raftWorkers, applyWorkers, d.maxBatch(), d.raftMemtableBytes(),
             kvMemtableBytes, peer, snapshotSendBytesPerSecond);
     }

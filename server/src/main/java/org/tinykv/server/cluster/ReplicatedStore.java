@@ -119,6 +119,7 @@ public final class ReplicatedStore implements StoreBackend {
                 TransportOptions.defaults(opts.snapshotSendBytesPerSecond()));
             final Store store = Store.open(fs, dir, storeCfg, transport, SystemEpochClock.INSTANCE, pd,
                 opts.heartbeatConfig(), opts.splitConfig());
+            transport.setUnreachableListener(store::onStoreUnreachable);
             final Registration reg = new Registration(pd, store.storeId(), address, connected);
             final ReplicatedStore rs = new ReplicatedStore(pd, transport, store, opts.commandTimeout(),
                 dir.resolve("snap"), reg);

@@ -48,16 +48,20 @@ public final class RaftStoreMetrics {
         out.add(Sample.counter("tinykv_raftstore_snapshots_rejected_total", "Snapshots refused on receipt.",
             m.snapshotsRejected()));
         long leaders = 0;
+        long hibernating = 0;
         long maxLag = 0;
         long maxKept = 0;
         final List<PeerStatus> peers = store.peerStatuses();
         for (PeerStatus p : peers) {
             leaders += p.leader() ? 1 : 0;
+            hibernating += p.hibernating() ? 1 : 0;
             maxLag = Math.max(maxLag, p.lastIndex() - p.appliedIndex());
             maxKept = Math.max(maxKept, p.appliedIndex() - p.truncatedIndex());
         }
         out.add(Sample.gauge("tinykv_raftstore_regions", "Regions with a peer on this store.", peers.size()));
         out.add(Sample.gauge("tinykv_raftstore_leaders", "Regions led by this store.", leaders));
+        out.add(Sample.gauge("tinykv_raftstore_hibernating_regions",
+            "Regions that stopped ticking on this store because they have nothing to do.", hibernating));
         out.add(Sample.gauge("tinykv_raftstore_raft_log_lag_max",
             "The largest last-minus-applied index over this store's peers.", maxLag));
         out.add(Sample.gauge("tinykv_raftstore_raft_log_kept_max",
@@ -92,6 +96,7 @@ public final class RaftStoreMetrics {
             r.put("last_index", p.lastIndex());
             r.put("truncated_index", p.truncatedIndex());
             r.put("raft_log_bytes", p.logBytes());
+            r.put("hibernating", p.hibernating());
             r.put("approximate_size", RegionHeartbeats.approximateSize(store.engines().kv(), p.region()));
             out.add(r);
         }

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,7 @@ public final class GrpcTransport implements Transport, AutoCloseable {
     private final Set<SnapshotTask> snapshotTasks = ConcurrentHashMap.newKeySet();
     private final TransportMetrics metrics = new TransportMetrics();
     private final SnapshotThrottle throttle;
+    private volatile LongConsumer unreachableListener = id -> { };
     private volatile boolean closed;
 
     /** A transport resolving stores with {@code resolver}, on the system clock. */
@@ -100,12 +102,28 @@ public final class GrpcTransport implements Transport, AutoCloseable {
         }
         final long to = message.getToPeer().getStoreId();
         conns.computeIfAbsent(to, id -> new StoreConnection(id, resolver, sender, metrics, channels, nanoClock,
-                opts)).enqueue(message);
+                opts, this::storeUnreachable)).enqueue(message);
         if (closed) {
             final StoreConnection c = conns.remove(to);
             if (c != null) {
                 c.close();
             }
+        }
+    }
+
+    /**
+     * Calls {@code listener} with a store's id whenever the stream to it breaks or cannot be opened (on a sender
+     * thread; it must only enqueue).
+     */
+    public void setUnreachableListener(final LongConsumer listener) {
+        this.unreachableListener = listener;
+    }
+
+    private void storeUnreachable(final long storeId) {
+        try {
+            unreachableListener.accept(storeId);
+        } catch (final RuntimeException e) {
+            LOG.warn("event=unreachable_listener_failed store={} error=\"{}\"", storeId, e.toString());
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,7 @@ final class StoreConnection {
     private final Function<String, ManagedChannel> channels;
     private final LongSupplier nanoClock;
     private final ReconnectBackoff backoff;
+    private final LongConsumer unreachable;
     private final ArrayBlockingQueue<RaftMessage> queue;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final ReentrantLock lock = new ReentrantLock();
@@ -60,8 +62,9 @@ final class StoreConnection {
 
     StoreConnection(final long storeId, final StoreAddressResolver resolver, final ScheduledExecutorService exec,
                     final TransportMetrics metrics, final Function<String, ManagedChannel> channels,
-                    final LongSupplier nanoClock, final TransportOptions opts) {
+                    final LongSupplier nanoClock, final TransportOptions opts, final LongConsumer unreachable) {
         this.storeId = storeId;
+        this.unreachable = unreachable;
         this.resolver = resolver;
         this.exec = exec;
         this.metrics = metrics;
@@ -231,6 +234,7 @@ final class StoreConnection {
         LOG.info("event=raft_stream_broken store={} code={} reason=\"{}\" retry_in_ms={}", storeId,
                 status.getCode(), status.getDescription() != null ? status.getDescription()
                         : String.valueOf(status.getCause()), delayNanos / 1_000_000);
+        unreachable.accept(storeId);
     }
 
     private void dropQueue(final AtomicLong counter) {

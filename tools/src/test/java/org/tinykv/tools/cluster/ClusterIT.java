@@ -105,6 +105,48 @@ class ClusterIT {
         }
     }
 
+    /**
+     * The idle region hibernates on every store; the leader's store is then stopped while the region sleeps, and the
+     * other stores, told by their transports that its connection closed, elect a new leader with no command sent.
+     */
+    @Test
+    void anIdleRegionHibernatesAndALeaderLostInItsSleepIsReplacedWithoutACommand() throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(dir, 3);
+             ClusterClient client = ClusterClient.connect(cluster.schedulerAddress(), ClusterClientOptions.defaults())) {
+            await("the first region has three replicas", 60, () -> replicas(cluster) == 3);
+            for (int i = 0; i < 20; i++) {
+                put(client, "k" + i, "v" + i);
+            }
+            await("every store's region hibernates", 60, () -> hibernating(cluster, 1) && hibernating(cluster, 2)
+                && hibernating(cluster, 3));
+            final int leader = leaderStoreByStatus(cluster);
+            cluster.stopStore(leader);
+            await("another store leads", 30, () -> {
+                try {
+                    return leaderStoreByStatus(cluster) != leader;
+                } catch (IOException | InterruptedException | AssertionError e) {
+                    return false;
+                }
+            });
+            cluster.startStore(leader);
+            for (int i = 0; i < 20; i++) {
+                assertEquals("v" + i, get(client, "k" + i));
+            }
+        }
+    }
+
+    private static final Pattern HIBERNATING = Pattern.compile("tinykv_raftstore_hibernating_regions (\\d+)");
+
+    /** True if store {@code i}'s metrics show its one region hibernating. */
+    private static boolean hibernating(final LocalCluster cluster, final int i) {
+        try {
+            final Matcher m = HIBERNATING.matcher(http(cluster, i, "/metrics"));
+            return m.find() && Long.parseLong(m.group(1)) == 1;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
     /** The store (1..3) whose /status shows it leading the region (works without the scheduler). */
     static int leaderStoreByStatus(final LocalCluster cluster) throws IOException, InterruptedException {
         for (int i = 1; i <= 3; i++) {

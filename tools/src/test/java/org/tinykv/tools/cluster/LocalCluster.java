@@ -98,7 +98,7 @@ final class LocalCluster implements AutoCloseable {
         final RaftStoreOptions d = RaftStoreOptions.defaults();
         final RaftStoreOptions fast = new RaftStoreOptions(50, 1, 1, splitSize, d.raftLogGcCountLimit(),
             d.raftLogGcSizeLimit(), d.snapshotSendBytesPerSecond(), 500, 20, Duration.ofSeconds(3),
-            d.schedulerJoinTimeout());
+            d.schedulerJoinTimeout(), d.hibernateRegions());
         final ServerConfig cfg = ServerConfig.builder().path(root.resolve("store" + i))
             .addr(HostPort.parse(storeAddress(i))).statusAddr(HostPort.parse("127.0.0.1:0"))
             .schedulerAddr(HostPort.parse(schedulerAddress())).grpcThreads(16).memtableBytes(4L << 20)
