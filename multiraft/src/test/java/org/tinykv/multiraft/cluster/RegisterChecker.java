@@ -1,6 +1,7 @@
 package org.tinykv.multiraft.cluster;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
@@ -10,6 +11,9 @@ import java.util.Set;
 /**
  * A Wing–Gong–Lowe style linearizability checker for one key seen as a register with put, delete and get.
  * Operations whose outcome is unknown (timed out) may take effect at any point after their invocation, or never.
+ * Before the search, unknown gets are dropped (they constrain nothing), and so are unknown puts whose value no get
+ * returned: if such a put took effect, no read saw it before the next write, so the history without it has a
+ * linearization exactly when the history with it does. Put values must be unique per key.
  */
 final class RegisterChecker {
 
@@ -37,7 +41,8 @@ final class RegisterChecker {
     }
 
     private final List<Op> ops;
-    private final Set<String> seen = new HashSet<>();
+    /** States already searched from: the done set's words and the register value. */
+    private final Set<Visited> seen = new HashSet<>();
     private long budget = 2_000_000;
 
     private RegisterChecker(final List<Op> ops) {
@@ -46,13 +51,32 @@ final class RegisterChecker {
 
     /** True if the history has a linearization; throws IllegalStateException if the search is too large. */
     static boolean linearizable(final List<Op> history) {
+        final Set<String> read = new HashSet<>();
+        for (final Op o : history) {
+            if (o.kind() == Kind.GET && !o.unknown() && o.value() != null) {
+                read.add(o.value());
+            }
+        }
         final List<Op> ops = new ArrayList<>();
         for (final Op o : history) {
-            if (!(o.unknown() && o.kind() == Kind.GET)) {
+            final boolean unseenUnknownWrite = o.unknown() && o.kind() == Kind.PUT && !read.contains(o.value());
+            if (!(o.unknown() && o.kind() == Kind.GET) && !unseenUnknownWrite) {
                 ops.add(o);
             }
         }
         return new RegisterChecker(ops).search(new BitSet(ops.size()), null);
+    }
+
+    private record Visited(long[] done, String state) {
+        @Override
+        public boolean equals(final Object o) {
+            return o instanceof Visited v && Arrays.equals(done, v.done) && Objects.equals(state, v.state);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(done) * 31 + Objects.hashCode(state);
+        }
     }
 
     private boolean search(final BitSet done, final String state) {
@@ -73,7 +97,7 @@ final class RegisterChecker {
         if (allKnownDone) {
             return true;
         }
-        if (!seen.add(done + "|" + state)) {
+        if (!seen.add(new Visited(done.toLongArray(), state))) {
             return false;
         }
         for (int i = 0; i < ops.size(); i++) {
