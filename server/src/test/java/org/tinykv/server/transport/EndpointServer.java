@@ -22,7 +22,8 @@ final class EndpointServer extends TinyKvGrpc.TinyKvImplBase implements AutoClos
 
     EndpointServer(final RaftEndpoint endpoint) throws IOException {
         this.endpoint = endpoint;
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(this).build()
+        this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .permitKeepAliveTime(5, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true).addService(this).build()
                 .start();
     }
 

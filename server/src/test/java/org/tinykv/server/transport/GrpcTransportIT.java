@@ -152,6 +152,25 @@ class GrpcTransportIT {
         assertTrue(t.metrics().connects() >= 2);
     }
 
+    @Test
+    void aStoreCutOffWithoutItsConnectionClosingIsReportedUnreachableByKeepalive() throws Exception {
+        final Receiver r = new Receiver(2, tmp.resolve("s2"));
+        final BlackholeProxy proxy = new BlackholeProxy(r.server.address());
+        closing.add(proxy);
+        addresses.put(2L, proxy.address());
+        final GrpcTransport t = transport(TransportOptions.defaults(64L << 20));
+        final LinkedBlockingQueue<Long> unreachable = new LinkedBlockingQueue<>();
+        t.setUnreachableListener(unreachable::add);
+        t.send(msg(2, 1));
+        assertNotNull(r.messages.poll(20, TimeUnit.SECONDS), "delivered through the proxy");
+        proxy.blackhole();
+        final long cutAt = System.nanoTime();
+        final Long store = unreachable.poll(40, TimeUnit.SECONDS);
+        assertEquals(2L, store, "keepalive noticed the silent store");
+        System.out.println("GrpcTransportIT: a silent store was reported unreachable after "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cutAt) + " ms");
+    }
+
     /** Files of a snapshot in {@code dir}: one per (cf, data) pair. */
     private SnapshotFiles files(final Path dir, final String[] cfs, final byte[][] data) throws IOException {
         fs.createDirectories(dir);
