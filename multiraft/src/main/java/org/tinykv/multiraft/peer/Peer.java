@@ -62,7 +62,8 @@ import org.tinykv.raft.Status;
  * ChangePeer (a raft conf change carrying the command in its context) and CompactLog (also proposed by the leader
  * itself when the log exceeds the GC limits). Results of the apply side come back through
  * {@link #onApplyResult}. A peer created on demand for an unknown region starts uninitialized and waits for a
- * snapshot.
+ * snapshot. A region with nothing in flight hibernates ({@link Hibernation}): its ticks stop until a command, an
+ * operator, an apply result or a raft message that needs timers wakes it.
  *
  * <p>Thread-safety: confined to one thread at a time.
  */
