@@ -104,7 +104,7 @@ final class TestCluster implements AutoCloseable {
         this.transport = new SimTransport(seed, clock, Long.getLong("multiraft.test.snapRate", 1L << 20));
         this.cfg = StoreConfig.defaults().withPeer(peerTweak.apply(new PeerConfig(10, 2, 1 << 20, 256, 20, seed)
                 .withGcLimits(gcCountLimit, PeerConfig.DEFAULT_GC_SIZE_LIMIT)
-                .withLeaseReads(Boolean.parseBoolean(System.getProperty("multiraft.sim.leaseReads", "false")))));
+                .withLeaseReads(Boolean.parseBoolean(System.getProperty("multiraft.sim.leaseReads", "true")))));
         final Region.Builder rb = Region.newBuilder().setId(REGION_ID)
                 .setRegionEpoch(RegionEpoch.newBuilder().setConfVer(1).setVersion(1));
         for (long s = 1; s <= n; s++) {
