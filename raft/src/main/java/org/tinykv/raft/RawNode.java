@@ -395,6 +395,20 @@ public final class RawNode {
         return raft.state == StateRole.LEADER;
     }
 
+    /**
+     * Whole ticks left of this leader's lease ({@code LEASE_BASED} only): a read may rest on the lease while the
+     * tick counter stays below its end. 0 when there is no lease, and while a leader transfer is pending, since the
+     * transferee may campaign without waiting for the followers' vote barrier as soon as it is caught up. For
+     * callers that serve reads off this node's thread and must stop before the lease ends.
+     */
+    public long leaseTicksLeft() {
+        final long end = raft.lease.leaseEnd();
+        if (end == Long.MIN_VALUE || raft.leadTransferee != Raft.NONE) {
+            return 0;
+        }
+        return Math.max(0, end - raft.ticks);
+    }
+
     /** The leader this node knows of in its term (0 if none), without building a status. */
     public long leader() {
         return raft.lead;

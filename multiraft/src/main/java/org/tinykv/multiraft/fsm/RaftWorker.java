@@ -147,6 +147,9 @@ public final class RaftWorker implements Agent {
                     p.statusDue = true;
                 }
                 publishStatus(p);
+                if (!p.stopped) {
+                    p.peer.publishLocalReads(p.tickPending.get(), now, tickMillis);
+                }
                 router.release(p, hasMore(p));
             }
             batch.clear();

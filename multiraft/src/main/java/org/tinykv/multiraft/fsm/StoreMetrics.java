@@ -21,9 +21,20 @@ public final class StoreMetrics {
     private final LongAdder snapshotsSendFailed = new LongAdder();
     private final LongAdder snapshotsReceived = new LongAdder();
     private final LongAdder snapshotsRejected = new LongAdder();
+    private final LongAdder localReads = new LongAdder();
 
     void proposed() {
         proposals.increment();
+    }
+
+    /** Records a read its region's leader answered on the caller's thread, under its lease. */
+    public void localRead() {
+        localReads.increment();
+    }
+
+    /** Reads answered on the caller's thread under the leader's lease (not counted in {@link #proposals}). */
+    public long localReads() {
+        return localReads.sum();
     }
 
     void raftSynced(final int peers) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import org.tinykv.lsm.Cf;
+import org.tinykv.lsm.Db;
 import org.tinykv.lsm.WriteBatch;
 import org.tinykv.multiraft.operation.compactlog.CompactLog;
 import org.tinykv.multiraft.operation.confchange.ChangePeer;
@@ -58,6 +59,7 @@ public final class ApplyDelegate {
     private RaftApplyState applyState;
     private long appliedTerm;
     private final ArrayDeque<ApplyTask.Read> pendingReads = new ArrayDeque<>();
+    private LocalReads localReads;
 
     /** A delegate starting from the persisted {@code applyState}. */
     public ApplyDelegate(final Region region, final RaftApplyState applyState) {
@@ -70,6 +72,12 @@ public final class ApplyDelegate {
         this.regionId = region.getId();
         this.region = region;
         this.applyState = applyState;
+    }
+
+    /** From now on, tells {@code reads} after every written batch what is applied (the store's apply worker). */
+    public void publishTo(final LocalReads reads) {
+        this.localReads = reads;
+        reads.applied(applyState.getAppliedIndex(), destroyed ? null : region);
     }
 
     /** The region id. */
@@ -190,8 +198,8 @@ public final class ApplyDelegate {
         return null;
     }
 
-    /** The outcome of one command. */
-    private record Result(RaftCmdResponse response, RegionSnapshot snapshot) {
+    /** The outcome of one command: its response and, for a Snap, the snapshot (owned by whoever takes it). */
+    public record Result(RaftCmdResponse response, RegionSnapshot snapshot) {
     }
 
     private static final Result EMPTY = new Result(RaftCmdResponse.getDefaultInstance(), null);
@@ -327,26 +335,54 @@ public final class ApplyDelegate {
                 }
                 case Get -> {
                     ctx.flush();
-                    final byte[] v = ctx.kvDb().get(cfOf(r.getGet().getCf()),
-                            Keys.dataKey(r.getGet().getKey().toByteArray()));
-                    final GetResponse.Builder g = GetResponse.newBuilder();
-                    if (v != null) {
-                        g.setValue(ByteString.copyFrom(v));
-                    }
-                    resp.addResponses(Response.newBuilder().setCmdType(CmdType.Get).setGet(g));
+                    resp.addResponses(getResponse(ctx.kvDb(), r));
                 }
                 case Snap -> {
                     ctx.flush();
                     if (snap == null) {
                         snap = new RegionSnapshot(ctx.kvDb(), ctx.kvDb().getSnapshot(), region);
                     }
-                    resp.addResponses(Response.newBuilder().setCmdType(CmdType.Snap)
-                            .setSnap(SnapResponse.newBuilder().setRegion(region)));
+                    resp.addResponses(snapResponse(region));
                 }
                 default -> throw new IllegalStateException("validated command type " + r.getCmdType());
             }
         }
         return new Result(resp.build(), snap);
+    }
+
+    /**
+     * The answer to a validated read-only command (Get and Snap) from {@code kv} as it is now, for {@code region}:
+     * a leader's local read ({@link LocalReads}), which holds no apply context.
+     */
+    static Result read(final RaftCmdRequest req, final long term, final Region region, final Db kv)
+            throws IOException {
+        final RaftCmdResponse.Builder resp = RaftCmdResponse.newBuilder()
+                .setHeader(RaftResponseHeader.newBuilder().setCurrentTerm(term));
+        RegionSnapshot snap = null;
+        for (final Request r : req.getRequestsList()) {
+            if (r.getCmdType() == CmdType.Get) {
+                resp.addResponses(getResponse(kv, r));
+            } else {
+                if (snap == null) {
+                    snap = new RegionSnapshot(kv, kv.getSnapshot(), region);
+                }
+                resp.addResponses(snapResponse(region));
+            }
+        }
+        return new Result(resp.build(), snap);
+    }
+
+    private static Response.Builder getResponse(final Db kv, final Request r) throws IOException {
+        final byte[] v = kv.get(cfOf(r.getGet().getCf()), Keys.dataKey(r.getGet().getKey().toByteArray()));
+        final GetResponse.Builder g = GetResponse.newBuilder();
+        if (v != null) {
+            g.setValue(ByteString.copyFrom(v));
+        }
+        return Response.newBuilder().setCmdType(CmdType.Get).setGet(g);
+    }
+
+    private static Response.Builder snapResponse(final Region region) {
+        return Response.newBuilder().setCmdType(CmdType.Snap).setSnap(SnapResponse.newBuilder().setRegion(region));
     }
 
     private Error validate(final RaftCmdRequest req, final boolean allowWrites) {
@@ -423,6 +459,9 @@ public final class ApplyDelegate {
             it.remove();
             final Result res = execute(r.request(), r.term(), ctx, false);
             r.callback().onDone(res.response(), res.snapshot());
+        }
+        if (localReads != null) {
+            localReads.applied(applyState.getAppliedIndex(), destroyed ? null : region);
         }
     }
 

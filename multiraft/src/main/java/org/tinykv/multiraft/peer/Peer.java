@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tinykv.lsm.WriteBatch;
@@ -76,6 +75,7 @@ public final class Peer {
     private final RawNode raft;
     private final Proposals proposals = new Proposals();
     private final PendingReads<PendingRead> reads;
+    private final LocalReads localReads = new LocalReads();
     private final PeerConfig cfg;
     private final Map<Long, org.tinykv.proto.metapb.Peer> peerCache = new HashMap<>();
     private final Hibernation hibernation;
@@ -158,6 +158,17 @@ public final class Peer {
     /** True if this peer is the leader. */
     public boolean isLeader() {
         return role == StateRole.LEADER;
+    }
+
+    /** The reads other threads may answer for this peer while it leads (see {@link LocalReads}). */
+    public LocalReads localReads() {
+        return localReads;
+    }
+
+    /** After each worker round of this peer: what its local readers may now rely on (see {@link LocalReads}). */
+    public void publishLocalReads(final boolean ticksPending, final long roundStart, final long tickMillis) {
+        localReads.leaderRound(raft.isLeader() && !destroying && storage.isInitialized(), meta.getId(), raft.term(),
+                raft.lastIndex(), raft.leaseTicksLeft(), ticksPending, roundStart, tickMillis);
     }
 
     /** The known leader's peer id, 0 if unknown. */
@@ -337,20 +348,6 @@ public final class Peer {
         this.heartbeatSink = sink;
     }
 
-    /**
-     * How this peer takes part in splits.
-     *
-     * @param checkTicks ticks between split checks while leader
-     * @param sizeDiffHint bytes of writes proposed since the last check that make a new check worthwhile (a new
-     *                   leader and both sides of a split are checked regardless)
-     * @param check      gets this peer when its region should be checked for a split
-     * @param split      gets every applied split and whether this peer led the region then; creates the new peer
-     * @param sibling    the region on this store starting where the given one ends, or null (for EpochNotMatch)
-     */
-    public record SplitHooks(long checkTicks, long sizeDiffHint, Consumer<Peer> check,
-                             BiConsumer<ApplyResult.Split, Boolean> split, UnaryOperator<Region> sibling) {
-    }
-
     /** Makes the next split check due regardless of the writes seen (a region just created by a split). */
     public void markForSplitCheck() {
         writtenSinceSplitCheck = Long.MAX_VALUE / 2;
@@ -400,6 +397,7 @@ public final class Peer {
         hibernation.wake(false);
         final Operators.Action a = destroying ? null : Operators.check(op, region(), meta, isLeader());
         if (a instanceof Operators.Transfer t) {
+            localReads.revoke();
             raft.transferLeader(t.peerId());
             return true;
         }
@@ -528,6 +526,7 @@ public final class Peer {
                     + "pending"), term), null);
             return;
         }
+        localReads.regionChangeProposed(index);
         proposals.add(index, raft.term(), cb);
     }
 
@@ -547,10 +546,12 @@ public final class Peer {
                 cb.onDone(RegionErrors.errorResponse(err, term), null);
             } else {
                 proposeWrite(req, cb, term);
+                localReads.regionChangeProposed(raft.lastIndex());
             }
             return;
         }
         if (type == AdminCmdType.TransferLeader) {
+            localReads.revoke();
             raft.transferLeader(req.getAdminRequest().getTransferLeader().getPeer().getId());
             cb.onDone(RaftCmdResponse.newBuilder().setHeader(RaftResponseHeader.newBuilder().setCurrentTerm(term))
                     .setAdminResponse(AdminResponse.newBuilder().setCmdType(AdminCmdType.TransferLeader)

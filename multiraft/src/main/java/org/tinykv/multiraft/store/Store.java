@@ -87,6 +87,7 @@ public final class Store implements AutoCloseable {
     private SplitChecker splitChecker;
     private long splitCheckTicks = Long.MAX_VALUE;
     private long splitSizeDiff = Long.MAX_VALUE;
+    private EpochClock clock;
 
     private Store(final long storeId, final Engines engines, final Closeable dirLock, final StoreConfig cfg,
                   final SnapManager snaps) {
@@ -251,7 +252,7 @@ public final class Store implements AutoCloseable {
         final long regionId = peer.regionId();
         peer.setSnapshotStatusSink((to, ok) -> router.send(regionId, new PeerMsg.SnapshotStatus(to, ok)));
         final SplitChecker checker = splitChecker;
-        peer.setSplitHooks(new Peer.SplitHooks(splitCheckTicks, splitSizeDiff, p -> {
+        peer.setSplitHooks(new org.tinykv.multiraft.peer.SplitHooks(splitCheckTicks, splitSizeDiff, p -> {
             if (checker != null) {
                 checker.check(p.region(), p.meta());
             }
@@ -262,6 +263,7 @@ public final class Store implements AutoCloseable {
                     RegionHeartbeats.request(p.region(), p.meta(), p.pendingPeers(),
                             RegionHeartbeats.approximateSize(engines.kv(), p.region()))));
         }
+        delegate.publishTo(peer.localReads());
         applyRouter.register(delegate);
         router.register(peer);
     }
@@ -341,6 +343,7 @@ public final class Store implements AutoCloseable {
     }
 
     private void createWorkers(final Transport transport, final EpochClock clock) {
+        this.clock = clock;
         for (int i = 0; i < cfg.raftWorkers(); i++) {
             agents.add(new RaftWorker("raft-" + storeId + "-" + i, router, applyRouter, engines.raft(), transport,
                     clock, cfg.tickMillis(), i == 0, cfg.maxBatch(), metrics));
@@ -421,9 +424,40 @@ public final class Store implements AutoCloseable {
             metrics.commandAnswered(System.nanoTime() - proposedAt, resp.getHeader().hasError());
             cb.onDone(resp, snap);
         };
+        if (serveLocally(req, timed)) {
+            return;
+        }
         if (!router.send(regionId, new PeerMsg.Propose(req, timed))) {
             timed.onDone(RegionErrors.errorResponse(RegionErrors.regionNotFound(regionId), 0), null);
         }
+    }
+
+    /**
+     * Answers a read here, on the caller's thread, if the region's leader is on this store and its lease covers it
+     * (see {@link org.tinykv.multiraft.peer.LocalReads}); false leaves the command to the peer.
+     */
+    private boolean serveLocally(final RaftCmdRequest req, final CmdCallback cb) {
+        if (req.hasAdminRequest() || clock == null) {
+            return false;
+        }
+        final org.tinykv.multiraft.fsm.PeerFsm f = router.fsm(req.getHeader().getRegionId());
+        if (f == null) {
+            return false;
+        }
+        final org.tinykv.multiraft.peer.ApplyDelegate.Result r;
+        try {
+            r = f.peer().localReads().tryServe(req, storeId, engines.kv(), clock);
+        } catch (final IOException e) {
+            LOG.warn("event=local_read_failed store={} region={} error=\"{}\"", storeId,
+                    req.getHeader().getRegionId(), e.getMessage());
+            return false;
+        }
+        if (r == null) {
+            return false;
+        }
+        metrics.localRead();
+        cb.onDone(r.response(), r.snapshot());
+        return true;
     }
 
     /** The counters of this store's raft machinery. */

@@ -242,11 +242,13 @@ class LinearizabilitySimTest {
                     + c.describe());
             long acked = history.values().stream().flatMap(List::stream).filter(o -> !o.unknown()).count();
             long snaps = 0;
+            long localReads = 0;
             for (final org.tinykv.multiraft.store.Store st : c.stores.values()) {
                 snaps += st.snapManager().generatedCount();
+                localReads += st.metrics().localReads();
             }
             System.out.println("seed=" + seed + " regions=" + c.stores.get(1L).router().size() + " conf changes=" + confChanges + " whole-cluster crashes=" + wholeClusterCrashes
-                    + " snapshots generated=" + snaps
+                    + " snapshots generated=" + snaps + " local reads since the last restarts=" + localReads
                     + " final region=" + c.peer(c.leaderStore()).region().getPeersList().stream()
                     .map(p -> p.getId() + "@" + p.getStoreId()).toList() + " acknowledged ops=" + acked
                     + " messages sent="

@@ -28,6 +28,9 @@ public final class RaftStoreMetrics {
         final List<Sample> out = new ArrayList<>();
         out.add(Sample.counter("tinykv_raftstore_proposals_total", "Commands handed to region peers.",
             m.proposals()));
+        out.add(Sample.counter("tinykv_raftstore_local_reads_total",
+            "Reads a leader answered on the calling thread under its lease, without a raft-worker round.",
+            m.localReads()));
         out.add(Sample.counter("tinykv_raftstore_commands_total", "Commands answered.", m.commandsAnswered()));
         out.add(Sample.counter("tinykv_raftstore_command_errors_total", "Commands answered with a region error.",
             m.commandErrors()));
