@@ -28,8 +28,12 @@ import org.tinykv.proto.raft_cmdpb.RaftCmdRequest;
  * the same store, peer, term, epoch and key checks as a proposal, against the applied region. The lease is
  * checked again after the read, so a lease revoked meanwhile sends the read the ordinary way.
  *
- * <p>Thread-safety: {@code leaderRound}, {@code revoke} and {@code regionChangeProposed} are called by the raft
- * worker, {@code applied} by the apply worker, {@link #tryServe} by any thread.
+ * <p>Reads answered here do not pass through the peer, so they would not keep its region from hibernating, which
+ * voids the lease and sends the next read the slow way; the peer asks {@code takeServed} before it counts itself
+ * idle.
+ *
+ * <p>Thread-safety: {@code leaderRound}, {@code revoke}, {@code regionChangeProposed} and {@code takeServed} are
+ * called by the raft worker, {@code applied} by the apply worker, {@link #tryServe} by any thread.
  */
 public final class LocalReads {
 
@@ -41,6 +45,8 @@ public final class LocalReads {
 
     private volatile Lease lease;
     private volatile Applied applied;
+    /** Set by readers, taken by the raft worker: a region being read is not idle (a sleep would void the lease). */
+    private volatile boolean served;
 
     /** Raft worker only: the leader's first index of its current term, and the last region change it proposed. */
     private long leaderTerm;
@@ -123,6 +129,18 @@ public final class LocalReads {
             }
             return null;
         }
+        if (!served) {
+            served = true;
+        }
         return result;
+    }
+
+    /** True if a read was answered here since the last call (raft worker). */
+    boolean takeServed() {
+        if (served) {
+            served = false;
+            return true;
+        }
+        return false;
     }
 }

@@ -222,7 +222,7 @@ public final class Peer {
     /** True if this leader's region has nothing to do until the next command (see the hibernate package). */
     private boolean quiescent() {
         return outstanding == null && pendingSnapshot == null && proposals.size() == 0 && !reads.hasOpen()
-                && storage.isInitialized() && raft.isQuiescentLeader();
+                && storage.isInitialized() && raft.isQuiescentLeader() && !localReads.takeServed();
     }
 
     /** True if this peer's region does not tick on this store now (it hibernates). */

@@ -59,6 +59,33 @@ class HibernationTest {
         return r.getResponses(0).getGet().getValue().toStringUtf8();
     }
 
+    /**
+     * Reads a leader answers locally under its lease do not pass through its peer; they still keep the region
+     * awake, so a read-only load keeps the lease instead of losing it to a sleep every few seconds.
+     */
+    @Test
+    void localReadsKeepTheRegionAwakeAndItSleepsWhenTheyStop() throws IOException {
+        try (TestCluster c = new TestCluster(3, 12)) {
+            c.waitLeader();
+            assertNotNull(c.callLeader(2000, TestCluster.put("k", "v1")));
+            final long leader = c.leaderStore();
+            assertTrue(c.runUntil(() -> c.submit(leader, TestCluster.get("k")).done(), 200),
+                    "the leader never answered a read at once (no lease): " + c.describe());
+            final long localBefore = c.stores.get(leader).metrics().localReads();
+            for (int i = 0; i < SLEEP_STEPS * 2; i++) {
+                final TestCluster.Call read = c.submit(leader, TestCluster.get("k"));
+                c.step();
+                assertTrue(read.done(), "read " + i + " not answered at once");
+                assertEquals("v1", value(read.response()));
+                assertFalse(c.peer(leader).isHibernating(), "the leader slept while being read, read " + i);
+            }
+            assertTrue(c.stores.get(leader).metrics().localReads() - localBefore > SLEEP_STEPS,
+                    "reads were not answered locally");
+            assertTrue(c.runUntil(() -> allAsleep(c), SLEEP_STEPS), "not all asleep after reads stopped: "
+                    + c.describe());
+        }
+    }
+
     @Test
     void anIdleRegionStopsTickingOnEveryStoreCostsNothingAndWakesForACommand() throws IOException {
         try (TestCluster c = new TestCluster(3, 11)) {
