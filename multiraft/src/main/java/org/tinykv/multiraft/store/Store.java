@@ -100,7 +100,8 @@ public final class Store implements AutoCloseable {
 
     /**
      * Opens a bootstrapped store: takes {@code <dir>/LOCK}, opens the engines, loads every Normal region with a
-     * peer on this store, and creates (but does not start) the workers.
+     * peer on this store, and creates (but does not start) the workers. {@code clock} counts milliseconds and must
+     * never go back or jump: it drives the ticks, and the leader lease that local reads rest on is counted in them.
      *
      * @throws IOException if the dir is not bootstrapped, is locked, or its meta is corrupt
      */

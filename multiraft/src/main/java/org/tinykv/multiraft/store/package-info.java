@@ -8,12 +8,13 @@
  * <p>Wiring (what the server does):
  * <pre>
  *   SchedulerBootstrap.prepare(fs, dir, clusterId, address, schedulerClient, cfg);
- *   Store store = Store.open(fs, dir, cfg, transport, SystemEpochClock.INSTANCE, schedulerClient,
- *           HeartbeatConfig.defaults(), SplitConfig.defaults());
+ *   Store store = Store.open(fs, dir, cfg, transport, () -&gt; System.nanoTime() / 1_000_000, schedulerClient,
+ *           HeartbeatConfig.defaults(), SplitConfig.defaults());   // a monotonic millisecond clock
  *   grpcRaftService.onMessage(store::onRaftMessage);   // messages from other stores
  *   grpcSnapshotService.onSnapshot(store::receiveSnapshot); // MsgSnapshot + its files written by the stream
  *   store.start();                                     // raft + apply worker threads
- *   store.propose(raftCmdRequest, (response, regionSnapshot) -&gt; ...);   // runs on a worker thread
+ *   store.propose(raftCmdRequest, (response, regionSnapshot) -&gt; ...);   // a worker thread, or the caller's
+ *                                                                         // for a read under the leader's lease
  * </pre>
  */
 package org.tinykv.multiraft.store;

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.agrona.concurrent.SystemEpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tinykv.multiraft.store.SchedulerBootstrap;
@@ -117,7 +116,9 @@ public final class ReplicatedStore implements StoreBackend {
             final StoreAddressBook book = new StoreAddressBook(dir);
             transport = new GrpcTransport(new CachingStoreResolver(pd::getStore, book.load(), book::save),
                 TransportOptions.defaults(opts.snapshotSendBytesPerSecond()));
-            final Store store = Store.open(fs, dir, storeCfg, transport, SystemEpochClock.INSTANCE, pd,
+            // Monotonic milliseconds, not the wall clock: ticks, and the leader lease counted in them, must not jump
+            // when the system time is stepped.
+            final Store store = Store.open(fs, dir, storeCfg, transport, () -> System.nanoTime() / 1_000_000L, pd,
                 opts.heartbeatConfig(), opts.splitConfig());
             transport.setUnreachableListener(store::onStoreUnreachable);
             final Registration reg = new Registration(pd, store.storeId(), address, connected);

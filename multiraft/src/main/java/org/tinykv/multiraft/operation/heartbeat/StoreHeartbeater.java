@@ -48,7 +48,8 @@ public final class StoreHeartbeater implements Agent {
         this.clock = clock;
         this.cfg = cfg;
         this.regionCount = regionCount;
-        this.startSeconds = clock.time() / 1000;
+        // wall time for the scheduler: the store's clock is monotonic
+        this.startSeconds = System.currentTimeMillis() / 1000;
         this.nextAt = clock.time();
     }
 
