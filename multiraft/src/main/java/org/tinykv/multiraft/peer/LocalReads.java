@@ -103,6 +103,11 @@ public final class LocalReads {
         }
     }
 
+    /** True if {@code req} is a kind of command a local read may answer (Get and Snap only): a cheap first test. */
+    public static boolean mayServe(final RaftCmdRequest req) {
+        return !req.hasAdminRequest() && CommandChecks.isReadOnly(req);
+    }
+
     /**
      * Answers {@code req} here if it is a read the lease covers; null sends it the ordinary way. The answer's
      * snapshot, if any, belongs to the caller.
@@ -113,9 +118,8 @@ public final class LocalReads {
                                          final EpochClock clock) throws IOException {
         final Lease l = lease;
         final Applied a = applied;
-        if (l == null || a == null || req.hasAdminRequest() || clock.time() >= l.expiresAt
+        if (l == null || a == null || !mayServe(req) || clock.time() >= l.expiresAt
                 || a.index < l.termStartIndex || a.index < l.regionChangeIndex
-                || !CommandChecks.isReadOnly(req)
                 || RegionChecks.checkStoreId(req, storeId) != null
                 || RegionChecks.checkPeerAndTerm(req, l.peerId, l.term) != null
                 || RegionChecks.checkRegionEpoch(req, a.region, true) != null

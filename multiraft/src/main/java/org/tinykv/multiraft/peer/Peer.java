@@ -397,8 +397,7 @@ public final class Peer {
         hibernation.wake(false);
         final Operators.Action a = destroying ? null : Operators.check(op, region(), meta, isLeader());
         if (a instanceof Operators.Transfer t) {
-            localReads.revoke();
-            raft.transferLeader(t.peerId());
+            transferLeader(t.peerId());
             return true;
         }
         if (a instanceof Operators.Change c) {
@@ -406,6 +405,12 @@ public final class Peer {
             return true;
         }
         return false;
+    }
+
+    /** Starts a leader transfer; local reads stop at once, since the transferee may win without a vote barrier. */
+    private void transferLeader(final long peerId) {
+        localReads.revoke();
+        raft.transferLeader(peerId);
     }
 
     private void maybeCompactLog() {
@@ -551,8 +556,7 @@ public final class Peer {
             return;
         }
         if (type == AdminCmdType.TransferLeader) {
-            localReads.revoke();
-            raft.transferLeader(req.getAdminRequest().getTransferLeader().getPeer().getId());
+            transferLeader(req.getAdminRequest().getTransferLeader().getPeer().getId());
             cb.onDone(RaftCmdResponse.newBuilder().setHeader(RaftResponseHeader.newBuilder().setCurrentTerm(term))
                     .setAdminResponse(AdminResponse.newBuilder().setCmdType(AdminCmdType.TransferLeader)
                             .setTransferLeader(TransferLeaderResponse.getDefaultInstance())).build(), null);

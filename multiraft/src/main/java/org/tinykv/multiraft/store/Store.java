@@ -438,7 +438,7 @@ public final class Store implements AutoCloseable {
      * (see {@link org.tinykv.multiraft.peer.LocalReads}); false leaves the command to the peer.
      */
     private boolean serveLocally(final RaftCmdRequest req, final CmdCallback cb) {
-        if (req.hasAdminRequest() || clock == null) {
+        if (clock == null || !org.tinykv.multiraft.peer.LocalReads.mayServe(req)) {
             return false;
         }
         final org.tinykv.multiraft.fsm.PeerFsm f = router.fsm(req.getHeader().getRegionId());
