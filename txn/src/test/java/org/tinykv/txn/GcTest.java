@@ -15,7 +15,9 @@ import org.tinykv.txn.engine.MemEngine;
 import org.tinykv.txn.latch.Latches;
 import org.tinykv.proto.kvrpcpb.Context;
 import org.tinykv.proto.kvrpcpb.GetResponse;
+import org.tinykv.txn.types.Lock;
 import org.tinykv.txn.types.LockKind;
+import org.tinykv.txn.types.Write;
 import org.tinykv.txn.types.WriteKind;
 
 /** MVCC GC: shadowed versions at or below the safe point go, anything a reader at the safe point sees stays. */
@@ -79,9 +81,10 @@ class GcTest {
                 case 0 -> kit.write(key, commit, WriteKind.DELETE, start);
                 case 1 -> kit.write(key, start, WriteKind.ROLLBACK, start);
                 case 2 -> kit.write(key, commit, WriteKind.LOCK, start);
+                case 3 -> kit.committedInline(key, start, commit, k(i / 256, i % 256));
                 default -> kit.committed(key, start, commit, k(i / 256, i % 256));
             }
-            if (rnd.nextInt(50) == 0) {
+            if (rnd.nextInt(50) == 0 && kit.lockOf(key) == null) { // one lock per key, so no value is orphaned
                 kit.prewritten(key, key, ts, 10, k(7));
                 ts++;
             }
@@ -105,6 +108,21 @@ class GcTest {
             assertEquals(before.get(i), render(cmds.get(get(k(key / 256, key % 256), p[1]))),
                     seedMsg + " safePoint=" + safePoint + " key=" + key + " ts=" + p[1]);
         }
+        // every value left in the default CF belongs to a put write or lock that keeps no short value, and vice versa
+        int staged = 0;
+        for (var e : engine.entries(org.tinykv.txn.engine.TxnCf.WRITE)) {
+            Write w = Write.fromBytes(e.getValue());
+            if (w.kind() == WriteKind.PUT && w.shortValue() == null) {
+                staged++;
+            }
+        }
+        for (var e : engine.entries(org.tinykv.txn.engine.TxnCf.LOCK)) {
+            Lock l = Lock.fromBytes(e.getValue());
+            if (l.kind() == LockKind.PUT && l.shortValue() == null) {
+                staged++;
+            }
+        }
+        assertEquals(staged, engine.entries(org.tinykv.txn.engine.TxnCf.DEFAULT).size(), seedMsg);
         // a second pass finds nothing more to remove
         assertEquals(0, cmds.gc(Context.getDefaultInstance(), safePoint).versionsRemoved(), seedMsg);
     }

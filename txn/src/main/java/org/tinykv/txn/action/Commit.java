@@ -12,9 +12,10 @@ import org.tinykv.txn.types.WriteKind;
 
 /**
  * Commit of one key (Percolator phase two): turns this transaction's lock into a write record at the commit
- * timestamp. Idempotent: an already committed key is left alone. A key whose transaction was rolled back, or
- * that has neither a lock nor a write of the transaction, fails with {@link KeyFailure.Abort}; a key locked by
- * another transaction (ours being gone) fails with {@link KeyFailure.Retryable}. Stateless.
+ * timestamp (a short value moves from the lock into the write record). Idempotent: an already committed key is
+ * left alone. A key whose transaction was rolled back, or that has neither a lock nor a write of the
+ * transaction, fails with {@link KeyFailure.Abort}; a key locked by another transaction (ours being gone) fails
+ * with {@link KeyFailure.Retryable}. Stateless.
  */
 public final class Commit {
     private Commit() {
@@ -28,7 +29,7 @@ public final class Commit {
     public static Optional<KeyFailure> apply(MvccTxn txn, MvccReader reader, byte[] key, long commitTs) {
         Lock lock = reader.getLock(key);
         if (lock != null && lock.startTs() == txn.startTs()) {
-            txn.putWrite(key, commitTs, new Write(txn.startTs(), lock.kind().writeKind()));
+            txn.putWrite(key, commitTs, new Write(txn.startTs(), lock.kind().writeKind(), lock.shortValue()));
             txn.deleteLock(key);
             return Optional.empty();
         }

@@ -36,7 +36,7 @@ public final class Gc {
                 visibleFound = true;
             }
             txn.deleteWrite(key, e.commitTs());
-            if (kind == WriteKind.PUT) {
+            if (kind == WriteKind.PUT && e.write().shortValue() == null) {
                 txn.deleteValueAt(key, e.write().startTs());
             }
             removed++;

@@ -42,9 +42,14 @@ public final class Rollback {
     /** Removes this transaction's {@code lock} on {@code key} and its staged value. */
     static void removeLock(MvccTxn txn, byte[] key, Lock lock) {
         txn.deleteLock(key);
-        if (lock.kind() == LockKind.PUT) {
+        if (hasStagedValue(lock)) {
             txn.deleteValue(key);
         }
+    }
+
+    /** Whether {@code lock} has its value staged in the default CF (a put whose value is not kept inline). */
+    static boolean hasStagedValue(Lock lock) {
+        return lock.kind() == LockKind.PUT && lock.shortValue() == null;
     }
 
     /** Buffers the rollback record of {@code txn} on {@code key}. */

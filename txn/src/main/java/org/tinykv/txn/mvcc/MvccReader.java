@@ -123,6 +123,9 @@ public final class MvccReader implements AutoCloseable {
         for (EngineIterator it = seekVersion(prefix, ts); it.valid() && isVersionOf(it.key(), prefix); it.next()) {
             Write w = Write.fromBytes(it.value());
             if (w.kind() == WriteKind.PUT) {
+                if (w.shortValue() != null) {
+                    return w.shortValue();
+                }
                 byte[] v = snapshot.get(TxnCf.DEFAULT, MvccKey.withTs(prefix, w.startTs()));
                 if (v == null) {
                     throw new MvccDecodeException("value missing in default CF for key "

@@ -8,14 +8,17 @@ import java.util.Arrays;
  * A Percolator lock: the value stored in the lock CF under {@code EncodeBytes(userKey)}.
  *
  * <p>Encoding (see docs/formats/mvcc.md): {@code kind:u8 | uvarint(len(primary)) | primary | startTs:u64 BE |
- * ttl:u64 BE}. Immutable value; the primary array is never modified.
+ * ttl:u64 BE}, then the {@link ShortValue} trailer if there is a short value. Immutable value; the arrays are never
+ * modified.
  *
  * @param primary the transaction's primary key (user key)
  * @param startTs the owning transaction's start timestamp
  * @param ttl lock lifetime in milliseconds, counted from the physical part of {@code startTs}
  * @param kind what committing the lock will write
+ * @param shortValue the value of a put kept in the lock (at most {@link ShortValue#MAX_LENGTH} bytes), or null when
+ *     the kind is not a put or the value is in the default CF
  */
-public record Lock(byte[] primary, long startTs, long ttl, LockKind kind) {
+public record Lock(byte[] primary, long startTs, long ttl, LockKind kind, byte[] shortValue) {
     private static final int FIXED_TAIL = 16;
     private static final int MAX_VARINT_BYTES = 5;
 
@@ -24,6 +27,15 @@ public record Lock(byte[] primary, long startTs, long ttl, LockKind kind) {
         if (primary == null || kind == null) {
             throw new IllegalArgumentException("lock primary and kind must be set");
         }
+        if (shortValue != null && kind != LockKind.PUT) {
+            throw new IllegalArgumentException("only a put lock holds a value, not a " + kind + " lock");
+        }
+        ShortValue.check(shortValue);
+    }
+
+    /** A lock without a short value. */
+    public Lock(byte[] primary, long startTs, long ttl, LockKind kind) {
+        this(primary, startTs, ttl, kind, null);
     }
 
     /** The encoded form. */
@@ -33,7 +45,7 @@ public record Lock(byte[] primary, long startTs, long ttl, LockKind kind) {
         for (int v = len >>> 7; v != 0; v >>>= 7) {
             varint++;
         }
-        byte[] out = new byte[1 + varint + len + FIXED_TAIL];
+        byte[] out = new byte[1 + varint + len + FIXED_TAIL + ShortValue.encodedLength(shortValue)];
         int pos = 0;
         out[pos++] = (byte) kind.code();
         while ((len & ~0x7F) != 0) {
@@ -44,6 +56,7 @@ public record Lock(byte[] primary, long startTs, long ttl, LockKind kind) {
         System.arraycopy(primary, 0, out, pos, primary.length);
         pos += primary.length;
         ByteBuffer.wrap(out, pos, FIXED_TAIL).order(ByteOrder.BIG_ENDIAN).putLong(startTs).putLong(ttl);
+        ShortValue.write(out, pos + FIXED_TAIL, shortValue);
         return out;
     }
 
@@ -67,31 +80,37 @@ public record Lock(byte[] primary, long startTs, long ttl, LockKind kind) {
             }
             shift += 7;
         }
-        if (len != b.length - pos - FIXED_TAIL) {
-            throw new MvccDecodeException("lock record: primary length " + len + " does not match record size "
+        if (len > b.length - pos - FIXED_TAIL) {
+            throw new MvccDecodeException("lock record: primary length " + len + " does not fit record size "
                     + b.length);
         }
         byte[] primary = Arrays.copyOfRange(b, pos, pos + (int) len);
         ByteBuffer tail = ByteBuffer.wrap(b, pos + (int) len, FIXED_TAIL).order(ByteOrder.BIG_ENDIAN);
         long startTs = tail.getLong();
         long ttl = tail.getLong();
-        return new Lock(primary, startTs, ttl, kind);
+        byte[] shortValue = ShortValue.read(b, pos + (int) len + FIXED_TAIL, "lock");
+        if (shortValue != null && kind != LockKind.PUT) {
+            throw new MvccDecodeException("lock record: a " + kind + " lock with a short value");
+        }
+        return new Lock(primary, startTs, ttl, kind, shortValue);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof Lock l && Arrays.equals(primary, l.primary) && startTs == l.startTs && ttl == l.ttl
-                && kind == l.kind;
+                && kind == l.kind && Arrays.equals(shortValue, l.shortValue);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(primary) * 31 + Long.hashCode(startTs) * 17 + Long.hashCode(ttl) + kind.hashCode();
+        return Arrays.hashCode(primary) * 31 + Long.hashCode(startTs) * 17 + Long.hashCode(ttl) + kind.hashCode()
+                + Arrays.hashCode(shortValue) * 7;
     }
 
     @Override
     public String toString() {
         return "Lock{kind=" + kind + ", primary=" + Arrays.toString(primary) + ", startTs="
-                + TimeStamp.toString(startTs) + ", ttl=" + ttl + "}";
+                + TimeStamp.toString(startTs) + ", ttl=" + ttl
+                + (shortValue == null ? "" : ", shortValue=" + Arrays.toString(shortValue)) + "}";
     }
 }

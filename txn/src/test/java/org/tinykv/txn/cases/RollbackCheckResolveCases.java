@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.tinykv.txn.cases.TxnCaseKit.check;
 import static org.tinykv.txn.cases.TxnCaseKit.k;
+import static org.tinykv.txn.cases.TxnCaseKit.mut;
+import static org.tinykv.txn.cases.TxnCaseKit.prewrite;
 import static org.tinykv.txn.cases.TxnCaseKit.resolve;
 import static org.tinykv.txn.cases.TxnCaseKit.rollback;
 
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.tinykv.proto.kvrpcpb.Action;
 import org.tinykv.proto.kvrpcpb.BatchRollbackResponse;
 import org.tinykv.proto.kvrpcpb.CheckTxnStatusResponse;
+import org.tinykv.proto.kvrpcpb.Op;
 import org.tinykv.proto.kvrpcpb.ResolveLockResponse;
 import org.tinykv.txn.types.LockKind;
 import org.tinykv.txn.types.TimeStamp;
@@ -33,6 +36,15 @@ public abstract class RollbackCheckResolveCases extends TxnCases {
         assertFalse(kit.api().batchRollback(rollback(100, k(3))).hasError());
         kit.assertLens(0, 0, 1);
         kit.assertWrite(k(3), 100, WriteKind.ROLLBACK, 100);
+    }
+
+    @Test
+    public void rollbackOfAnInlineValueLeavesOnlyTheRollbackRecord() {
+        assertEquals(0, kit.api().prewrite(prewrite(100, k(3), 0, mut(Op.Put, k(3), k(42)))).getErrorsCount());
+        assertFalse(kit.api().batchRollback(rollback(100, k(3))).hasError());
+        kit.assertLens(0, 0, 1);
+        kit.assertWrite(k(3), 100, WriteKind.ROLLBACK, 100);
+        assertNull(kit.valueAt(k(3), 100));
     }
 
     @Test

@@ -22,6 +22,8 @@ import org.tinykv.txn.engine.EngineIterator;
 import org.tinykv.txn.engine.EngineSnapshot;
 import org.tinykv.txn.engine.Modify;
 import org.tinykv.txn.engine.TxnCf;
+import org.tinykv.txn.mvcc.MvccReader;
+import org.tinykv.txn.mvcc.WriteEntry;
 import org.tinykv.txn.types.Lock;
 import org.tinykv.txn.types.LockKind;
 import org.tinykv.txn.types.MvccKey;
@@ -67,7 +69,12 @@ public final class TxnCaseKit {
         return ByteString.copyFrom(b);
     }
 
-    /** Seeds a staged value of {@code key} at {@code startTs}. */
+    /**
+     * Seeds a staged value of {@code key} at {@code startTs} in the default CF, where a value longer than a short
+     * value is kept (and any value written by a store from before short values): the seeding helpers below all use
+     * this layout, so that the cases read, commit, roll back and collect values in the default CF, while the values
+     * the cases write through the API are kept inline.
+     */
     public void value(byte[] key, long startTs, byte[] value) {
         engine.write(null, List.of(new Modify.Put(TxnCf.DEFAULT, MvccKey.encode(key, startTs), value)));
     }
@@ -88,6 +95,12 @@ public final class TxnCaseKit {
     public void committed(byte[] key, long startTs, long commitTs, byte[] value) {
         value(key, startTs, value);
         write(key, commitTs, WriteKind.PUT, startTs);
+    }
+
+    /** Seeds a committed put whose value is kept in its write record, as a short value is. */
+    public void committedInline(byte[] key, long startTs, long commitTs, byte[] value) {
+        engine.write(null, List.of(new Modify.Put(TxnCf.WRITE, MvccKey.encode(key, commitTs),
+                new Write(startTs, WriteKind.PUT, value).toBytes())));
     }
 
     /** Seeds a prewritten put: value and lock at startTs. */
@@ -133,9 +146,23 @@ public final class TxnCaseKit {
         return v == null ? null : Write.fromBytes(v);
     }
 
-    /** The staged value of {@code key} at {@code ts}, or null. */
+    /**
+     * The value the transaction that started at {@code ts} wrote for {@code key}, wherever it is kept: in the
+     * default CF at {@code ts}, or inline in the transaction's lock or put write record; null if none.
+     */
     public byte[] valueAt(byte[] key, long ts) {
-        return raw(TxnCf.DEFAULT, MvccKey.encode(key, ts));
+        byte[] staged = raw(TxnCf.DEFAULT, MvccKey.encode(key, ts));
+        if (staged != null) {
+            return staged;
+        }
+        Lock lock = lockOf(key);
+        if (lock != null && lock.startTs() == ts) {
+            return lock.shortValue();
+        }
+        try (EngineSnapshot snap = engine.snapshot(null); MvccReader reader = new MvccReader(snap)) {
+            WriteEntry mine = reader.currentWrite(key, ts);
+            return mine == null ? null : mine.write().shortValue();
+        }
     }
 
     /** Asserts the write record of {@code key} at {@code ts}. */
@@ -143,7 +170,7 @@ public final class TxnCaseKit {
         assertEquals(new Write(startTs, kind), writeAt(key, ts), "write of " + Arrays.toString(key));
     }
 
-    /** Asserts the staged value of {@code key} at {@code ts}. */
+    /** Asserts the value the transaction that started at {@code ts} wrote for {@code key}. */
     public void assertValue(byte[] key, long ts, byte[] expected) {
         assertArrayEquals(expected, valueAt(key, ts));
     }

@@ -60,6 +60,56 @@ class RecordsTest {
     }
 
     @Test
+    void shortValuesFollowTheFixedFieldsOfLocksAndWrites() {
+        Lock lock = new Lock(new byte[] {3}, 100, 1000, LockKind.PUT, new byte[] {42, 43});
+        byte[] expected = {1, 1, 3, 0, 0, 0, 0, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 3, (byte) 232, 'v', 2, 42, 43};
+        assertArrayEquals(expected, lock.toBytes());
+        assertEquals(lock, Lock.fromBytes(expected));
+        Write write = new Write(100, WriteKind.PUT, new byte[0]);
+        assertArrayEquals(new byte[] {1, 0, 0, 0, 0, 0, 0, 0, 100, 'v', 0}, write.toBytes());
+        assertEquals(write, Write.fromBytes(write.toBytes()));
+        assertFalse(write.equals(new Write(100, WriteKind.PUT)), "an empty short value is a value");
+        byte[] longest = new byte[ShortValue.MAX_LENGTH];
+        Arrays.fill(longest, (byte) 0xEE);
+        Write full = new Write(-1L, WriteKind.PUT, longest);
+        assertEquals(full, Write.fromBytes(full.toBytes()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new Write(1, WriteKind.PUT, new byte[ShortValue.MAX_LENGTH + 1]));
+        assertThrows(IllegalArgumentException.class, () -> new Write(1, WriteKind.DELETE, new byte[1]));
+        assertThrows(IllegalArgumentException.class,
+                () -> new Lock(new byte[] {3}, 1, 1, LockKind.LOCK, new byte[1]));
+    }
+
+    @Test
+    void malformedShortValuesAreRejected() {
+        byte[] lock = new Lock(new byte[] {3}, 100, 1000, LockKind.PUT, new byte[] {42, 43}).toBytes();
+        byte[] write = new Write(100, WriteKind.PUT, new byte[] {42, 43}).toBytes();
+        for (byte[] good : new byte[][] {lock, write}) {
+            byte[] badFlag = good.clone();
+            badFlag[good.length - 4] = 'w';
+            byte[] badLength = good.clone();
+            badLength[good.length - 3] = 3;
+            for (byte[] bad : new byte[][] {badFlag, badLength, Arrays.copyOf(good, good.length - 1),
+                    Arrays.copyOf(good, good.length + 1)}) {
+                boolean isLock = good == lock;
+                assertThrows(MvccDecodeException.class, () -> {
+                    if (isLock) {
+                        Lock.fromBytes(bad);
+                    } else {
+                        Write.fromBytes(bad);
+                    }
+                }, HexFormat.of().formatHex(bad));
+            }
+        }
+        byte[] deleteWithValue = write.clone();
+        deleteWithValue[0] = (byte) WriteKind.DELETE.code();
+        assertThrows(MvccDecodeException.class, () -> Write.fromBytes(deleteWithValue));
+        byte[] lockKindWithValue = lock.clone();
+        lockKindWithValue[0] = (byte) LockKind.LOCK.code();
+        assertThrows(MvccDecodeException.class, () -> Lock.fromBytes(lockKindWithValue));
+    }
+
+    @Test
     void mvccKeysSortNewestFirstWithinAUserKey() {
         SplittableRandom rnd = new SplittableRandom(SEED);
         String seedMsg = "seed=" + SEED + " (replay with -Dtxn.codec.seed=" + SEED + ")";
