@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.tinykv.proto.tinykvpb.TinyKvGrpc.TinyKvBlockingStub;
 import org.tinykv.tools.bench.ServerLoadOptions;
+import org.tinykv.tools.bench.raw.PutPhase;
 import org.tinykv.tools.bench.raw.ServerMetricsProbe;
 import org.tinykv.tools.client.ClusterClient;
 import picocli.CommandLine.Command;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
  * {@link ClusterClient} to their regions' leaders, timestamps come from that scheduler's TSO, and the region errors
  * retried are reported per kind. With {@code --addr} (one server) timestamps come from {@code --tso}'s scheduler
  * if given, else from a local clock-based oracle, which is correct only while this process is the server's only
- * transactional client (e.g. a standalone server). Progress goes to stderr, the summary to stdout. Exit codes:
+ * transactional client (e.g. a standalone server). With {@code --versus-puts} it alternates phases of raw puts and
+ * of transactions on one server ({@link VersusPuts}). Progress goes to stderr, the summary to stdout. Exit codes:
  * 0 done, 1 nothing committed or the run failed, 2 bad usage.
  */
 @Command(name = "txn", mixinStandardHelpOptions = true, sortOptions = false,
@@ -58,6 +60,15 @@ public final class TxnBenchCommand implements Callable<Integer> {
         description = "With --addr: take timestamps from this scheduler's TSO (default: a local clock-based "
             + "oracle). Cluster mode uses --scheduler's.")
     private String tsoAddr;
+
+    @Option(names = "--versus-puts", paramLabel = "ROUNDS", defaultValue = "0",
+        description = "With --addr: alternate ROUNDS phases of raw puts and of transactions, each --duration long, "
+            + "and report what a transaction costs in puts, by throughput and by server CPU (default: off).")
+    private int versusRounds;
+
+    @Option(names = "--put-value-size", paramLabel = "BYTES", defaultValue = "128",
+        description = "Value size of the raw puts of --versus-puts (default: ${DEFAULT-VALUE}).")
+    private int putValueSize;
 
     @Override
     public Integer call() throws Exception {
@@ -93,8 +104,16 @@ public final class TxnBenchCommand implements Callable<Integer> {
             for (TinyKvBlockingStub stub : ServerLoadOptions.stubs(channels)) {
                 targets.add(TxnKv.server(stub, TxnClient.DEADLINE_MILLIS));
             }
-            TxnBenchRunner runner = new TxnBenchRunner(targets, tso, settings, err, System::nanoTime);
             List<ServerMetricsProbe> probes = load.probes();
+            if (versusRounds > 0) {
+                VersusPuts versus = new VersusPuts(versusRounds,
+                    new PutPhase(load.concurrency(), putValueSize, keys, settings.seed()),
+                    ServerLoadOptions.stubs(channels), (warmup, duration) -> new TxnBenchRunner(targets, tso,
+                        new TxnBenchRunner.Settings(keysPerTxn, load.concurrency(), warmup, duration, keys, lockTtl,
+                            settings.seed()), err, System::nanoTime), probes, err);
+                return versus.run(keysPerTxn, load.concurrency(), load.warmup(), load.duration(), out);
+            }
+            TxnBenchRunner runner = new TxnBenchRunner(targets, tso, settings, err, System::nanoTime);
             AtomicReference<Map<String, Double>> before = new AtomicReference<>();
             TxnBenchResult result = runner.run(() -> before.set(ServerMetricsProbe.scrapeAll(probes, err)));
             out.println(result.summary());
@@ -134,6 +153,15 @@ public final class TxnBenchCommand implements Callable<Integer> {
         }
         if (lockTtl < 1) {
             throw usage("--lock-ttl must be at least 1, got " + lockTtl);
+        }
+        if (versusRounds < 0 || versusRounds > 1000) {
+            throw usage("--versus-puts must be 0..1000 rounds, got " + versusRounds);
+        }
+        if (versusRounds > 0 && load.scheduler() != null) {
+            throw usage("--versus-puts is for one server (--addr), not cluster mode");
+        }
+        if (putValueSize < 0 || putValueSize > (8 << 20)) {
+            throw usage("--put-value-size must be 0..8388608, got " + putValueSize);
         }
         return new TxnBenchRunner.Settings(keysPerTxn, load.concurrency(), load.warmup(), load.duration(), keys,
             lockTtl, s);

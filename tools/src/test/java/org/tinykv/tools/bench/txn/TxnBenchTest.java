@@ -87,6 +87,50 @@ class TxnBenchTest {
         assertEquals("0", m.group(7), out);
     }
 
+    @Test
+    void versusPutsAlternatesPutAndTxnPhasesAndReportsTheMedians() {
+        String out = run(0, "txn", "--addr=127.0.0.1:" + server.grpcAddress().getPort(), "--concurrency=2",
+            "--warmup=0", "--duration=1", "--keys=1000", "--versus-puts=3", "--put-value-size=100", "--seed=" + SEED,
+            "--status-addr=127.0.0.1:" + server.statusAddress().getPort());
+        Matcher round = Pattern.compile("round (\\d): puts/s=(\\d+) put_cpu_us=([0-9.]+) txns/s=(\\d+) "
+            + "txn_cpu_us=([0-9.]+) puts_per_txn_by_throughput=([0-9.]+) puts_per_txn_by_cpu=([0-9.]+)").matcher(out);
+        java.util.List<Double> byThroughput = new java.util.ArrayList<>();
+        while (round.find()) {
+            assertEquals(String.valueOf(byThroughput.size() + 1), round.group(1), out);
+            double puts = Double.parseDouble(round.group(2));
+            double txns = Double.parseDouble(round.group(4));
+            assertTrue(puts > 0 && txns > 0 && Double.parseDouble(round.group(3)) > 0
+                && Double.parseDouble(round.group(5)) > 0, out);
+            assertEquals(puts / txns, Double.parseDouble(round.group(6)), 0.01 + puts / txns * 0.01, out);
+            byThroughput.add(Double.parseDouble(round.group(6)));
+        }
+        assertEquals(3, byThroughput.size(), out);
+        Matcher m = Pattern.compile("RESULT workload=txn-vs-put keys_per_txn=1 concurrency=2 rounds=3 "
+            + "puts_per_sec=([0-9.]+) txns_per_sec=([0-9.]+) puts_per_txn_by_throughput=([0-9.]+) "
+            + "puts_per_txn_by_cpu=([0-9.]+) errors=0").matcher(out);
+        assertTrue(m.find(), out);
+        java.util.Collections.sort(byThroughput);
+        assertEquals(byThroughput.get(1), Double.parseDouble(m.group(3)), 0.005, out);
+    }
+
+    @Test
+    void versusPutsNeedsOneServerAndARoundCount() {
+        CommandRun cluster = CommandRun.of(TinyKvBench.commandLine(), "txn", "--scheduler=127.0.0.1:1",
+            "--versus-puts=2");
+        assertEquals(2, cluster.exitCode(), cluster.toString());
+        assertTrue(cluster.err().contains("--versus-puts is for one server"), cluster.toString());
+        CommandRun negative = CommandRun.of(TinyKvBench.commandLine(), "txn", "--versus-puts=-1");
+        assertEquals(2, negative.exitCode(), negative.toString());
+        assertTrue(negative.err().contains("--versus-puts must be 0..1000"), negative.toString());
+    }
+
+    @Test
+    void medianIgnoresUnknownValues() {
+        assertEquals(2.0, VersusPuts.median(new double[] {3, 1, 2}));
+        assertEquals(2.5, VersusPuts.median(new double[] {4, 1, Double.NaN, 2, 3}));
+        assertTrue(Double.isNaN(VersusPuts.median(new double[] {Double.NaN})));
+    }
+
     /** The sum of the counters of keys 0..count-1 at {@code ts}; fails if any of them is locked. */
     private static long sumCounters(TinyKvGrpc.TinyKvBlockingStub stub, long count, long ts, String msg) {
         ScanResponse scan = stub.kvScan(ScanRequest.newBuilder().setStartKey(TxnBenchRunner.key(0))
