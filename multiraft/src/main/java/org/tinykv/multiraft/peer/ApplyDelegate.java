@@ -77,7 +77,11 @@ public final class ApplyDelegate {
     /** From now on, tells {@code reads} after every written batch what is applied (the store's apply worker). */
     public void publishTo(final LocalReads reads) {
         this.localReads = reads;
-        reads.applied(applyState.getAppliedIndex(), destroyed ? null : region);
+        publishApplied();
+    }
+
+    private void publishApplied() {
+        localReads.applied(applyState.getAppliedIndex(), destroyed ? null : region);
     }
 
     /** The region id. */
@@ -461,7 +465,7 @@ public final class ApplyDelegate {
             r.callback().onDone(res.response(), res.snapshot());
         }
         if (localReads != null) {
-            localReads.applied(applyState.getAppliedIndex(), destroyed ? null : region);
+            publishApplied();
         }
     }
 

@@ -17,6 +17,7 @@ import org.tinykv.lsm.WriteBatch;
 import org.tinykv.lsm.WriteOptions;
 import org.tinykv.multiraft.fsm.ApplyRouter;
 import org.tinykv.multiraft.fsm.ApplyWorker;
+import org.tinykv.multiraft.fsm.PeerFsm;
 import org.tinykv.multiraft.fsm.PeerMsg;
 import org.tinykv.multiraft.fsm.PeerStatus;
 import org.tinykv.multiraft.fsm.RaftWorker;
@@ -36,8 +37,11 @@ import org.tinykv.multiraft.peer.ApplyDelegate;
 import org.tinykv.multiraft.peer.ApplyResult;
 import org.tinykv.multiraft.peer.CmdCallback;
 import org.tinykv.multiraft.peer.Keys;
+import org.tinykv.multiraft.peer.LocalReads;
 import org.tinykv.multiraft.peer.Peer;
+import org.tinykv.multiraft.peer.PeerConfig;
 import org.tinykv.multiraft.peer.PeerStorage;
+import org.tinykv.multiraft.peer.SplitHooks;
 import org.tinykv.multiraft.region.RegionChecks;
 import org.tinykv.multiraft.region.RegionErrors;
 import org.tinykv.multiraft.transport.SnapshotFiles;
@@ -245,7 +249,7 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private org.tinykv.multiraft.peer.PeerConfig peerConfig() {
+    private PeerConfig peerConfig() {
         return cfg.peer().withSeed(cfg.peer().seed() * 1_000_003L + storeId);
     }
 
@@ -253,7 +257,7 @@ public final class Store implements AutoCloseable {
         final long regionId = peer.regionId();
         peer.setSnapshotStatusSink((to, ok) -> router.send(regionId, new PeerMsg.SnapshotStatus(to, ok)));
         final SplitChecker checker = splitChecker;
-        peer.setSplitHooks(new org.tinykv.multiraft.peer.SplitHooks(splitCheckTicks, splitSizeDiff, p -> {
+        peer.setSplitHooks(new SplitHooks(splitCheckTicks, splitSizeDiff, p -> {
             if (checker != null) {
                 checker.check(p.region(), p.meta());
             }
@@ -284,7 +288,7 @@ public final class Store implements AutoCloseable {
      */
     private synchronized void onSplit(final ApplyResult.Split s, final boolean parentLeader) {
         final org.tinykv.proto.metapb.Region right = s.right();
-        final org.tinykv.multiraft.fsm.PeerFsm existing = router.fsm(right.getId());
+        final PeerFsm existing = router.fsm(right.getId());
         if (existing != null) {
             if (existing.peer().storage().isInitialized()) {
                 return;
@@ -435,17 +439,17 @@ public final class Store implements AutoCloseable {
 
     /**
      * Answers a read here, on the caller's thread, if the region's leader is on this store and its lease covers it
-     * (see {@link org.tinykv.multiraft.peer.LocalReads}); false leaves the command to the peer.
+     * (see {@link LocalReads}); false leaves the command to the peer.
      */
     private boolean serveLocally(final RaftCmdRequest req, final CmdCallback cb) {
-        if (clock == null || !org.tinykv.multiraft.peer.LocalReads.mayServe(req)) {
+        if (clock == null || !LocalReads.mayServe(req)) {
             return false;
         }
-        final org.tinykv.multiraft.fsm.PeerFsm f = router.fsm(req.getHeader().getRegionId());
+        final PeerFsm f = router.fsm(req.getHeader().getRegionId());
         if (f == null) {
             return false;
         }
-        final org.tinykv.multiraft.peer.ApplyDelegate.Result r;
+        final ApplyDelegate.Result r;
         try {
             r = f.peer().localReads().tryServe(req, storeId, engines.kv(), clock);
         } catch (final IOException e) {

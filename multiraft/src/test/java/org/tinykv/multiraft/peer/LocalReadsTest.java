@@ -67,6 +67,13 @@ class LocalReadsTest {
         reads.leaderRound(true, PEER, 7, lastIndex, ticksLeft, ticksPending, 1000, TICK_MS);
     }
 
+    /** That leader, with the first entry of its term applied, at time 1000. */
+    private void servingLeaderAt1000() {
+        reads.applied(10, REGION);
+        leaderRound(10, 5, false);
+        now = 1000;
+    }
+
     @Test
     void servesUnderTheLeaseUntilOneTickBeforeItsEndAndNotAfter() throws IOException {
         reads.applied(10, REGION);
@@ -108,9 +115,7 @@ class LocalReadsTest {
 
     @Test
     void aTransferRevokesTheLeaseAndARegionChangeBlocksReadsUntilItIsApplied() throws IOException {
-        reads.applied(10, REGION);
-        leaderRound(10, 5, false);
-        now = 1000;
+        servingLeaderAt1000();
         reads.revoke();
         assertNull(serve(get("c", 7, 2)));
         leaderRound(11, 5, false);
@@ -129,9 +134,7 @@ class LocalReadsTest {
 
     @Test
     void commandsThatFailAnyCheckGoTheOrdinaryWay() throws IOException {
-        reads.applied(10, REGION);
-        leaderRound(10, 5, false);
-        now = 1000;
+        servingLeaderAt1000();
         assertNotNull(serve(get("c", 7, 2)));
         assertNull(serve(get("c", 5, 2)), "a term more than one behind (StaleCommand)");
         assertNull(serve(get("z", 7, 2)), "a key outside the region");

@@ -65,11 +65,11 @@ final class VersusPuts {
             Duration lead = r == 0 || warmup.compareTo(SETTLE) < 0 ? warmup : SETTLE;
             Phase put = measured(start -> {
                 RawBenchResult result = puts.run(stubs, lead, duration, err, start);
-                return new long[] {result.ops(), result.elapsedNanos(), result.errors()};
+                return new Counts(result.ops(), result.elapsedNanos(), result.errors());
             });
             Phase txn = measured(start -> {
                 TxnBenchResult result = txns.runner(lead, duration).run(start);
-                return new long[] {result.committed(), result.elapsedNanos(), result.errors()};
+                return new Counts(result.committed(), result.elapsedNanos(), result.errors());
             });
             errors += put.errors() + txn.errors();
             putRates[r] = put.perSecond();
@@ -86,21 +86,25 @@ final class VersusPuts {
         return median(txnRates) > 0 ? 0 : 1;
     }
 
-    /** A phase body: runs with the callback for its measured start and returns {ops, elapsed nanos, errors}. */
+    /** What a phase's measured part did. */
+    private record Counts(long ops, long elapsedNanos, long errors) {
+    }
+
+    /** A phase body: runs with the callback for its measured start. */
     private interface Body {
-        long[] run(Runnable atMeasureStart) throws InterruptedException;
+        Counts run(Runnable atMeasureStart) throws InterruptedException;
     }
 
     private Phase measured(Body body) throws InterruptedException {
         AtomicReference<Map<String, Double>> before = new AtomicReference<>();
-        long[] r = body.run(() -> before.set(probes.isEmpty() ? null : ServerMetricsProbe.scrapeAll(probes, err)));
+        Counts c = body.run(() -> before.set(probes.isEmpty() ? null : ServerMetricsProbe.scrapeAll(probes, err)));
         double cpu = Double.NaN;
         if (before.get() != null) {
             Map<String, Double> after = ServerMetricsProbe.scrapeAll(probes, err);
-            Double micros = after == null ? null : ServerMetricsProbe.cpuMicrosPerOp(before.get(), after, r[0]);
+            Double micros = after == null ? null : ServerMetricsProbe.cpuMicrosPerOp(before.get(), after, c.ops());
             cpu = micros == null ? Double.NaN : micros;
         }
-        return new Phase(r[1] == 0 ? 0 : r[0] * 1e9 / r[1], cpu, r[2]);
+        return new Phase(c.elapsedNanos() == 0 ? 0 : c.ops() * 1e9 / c.elapsedNanos(), cpu, c.errors());
     }
 
     /** The median of {@code values} ignoring NaNs (NaN if none). */
