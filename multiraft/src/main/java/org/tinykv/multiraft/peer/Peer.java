@@ -80,13 +80,8 @@ public final class Peer {
     private final Map<Long, org.tinykv.proto.metapb.Peer> peerCache = new HashMap<>();
     private final Hibernation hibernation;
     private BiConsumer<Long, Boolean> snapshotStatusSink = (to, ok) -> { };
-    private Consumer<Peer> heartbeatSink = p -> { };
-    private long heartbeatTicks = Long.MAX_VALUE;
-    private long ticksSinceHeartbeat;
-    private SplitHooks splitHooks;
+    private final LeaderCadence cadence = new LeaderCadence();
     private final Map<Long, Long> matched = new HashMap<>();
-    private long ticksSinceSplitCheck;
-    private long writtenSinceSplitCheck;
     private ApplyTask.ApplySnapshot pendingSnapshot;
     private long lastCompactProposed;
     private boolean destroying;
@@ -203,15 +198,7 @@ public final class Peer {
         raft.tick();
         if (isLeader()) {
             maybeCompactLog();
-            if (++ticksSinceHeartbeat >= heartbeatTicks) {
-                heartbeat();
-            }
-            if (splitHooks != null && ++ticksSinceSplitCheck >= splitHooks.checkTicks()
-                    && writtenSinceSplitCheck >= splitHooks.sizeDiffHint()) {
-                ticksSinceSplitCheck = 0;
-                writtenSinceSplitCheck = 0;
-                splitHooks.check().accept(this);
-            }
+            cadence.onLeaderTick(this);
         }
         hibernation.onTick();
         for (final PendingRead r : reads.tick()) {
@@ -344,18 +331,17 @@ public final class Peer {
 
     /** Region heartbeats go to {@code sink}: on becoming leader, on region changes and every everyTicks as leader. */
     public void setHeartbeatSink(final long everyTicks, final Consumer<Peer> sink) {
-        this.heartbeatTicks = everyTicks;
-        this.heartbeatSink = sink;
+        cadence.setHeartbeatSink(everyTicks, sink);
     }
 
     /** Makes the next split check due regardless of the writes seen (a region just created by a split). */
     public void markForSplitCheck() {
-        writtenSinceSplitCheck = Long.MAX_VALUE / 2;
+        cadence.markForSplitCheck();
     }
 
     /** Enables split checks and the creation of split regions' peers. */
     public void setSplitHooks(final SplitHooks hooks) {
-        this.splitHooks = hooks;
+        cadence.setSplitHooks(hooks);
     }
 
     /**
@@ -384,8 +370,7 @@ public final class Peer {
     /** Sends a region heartbeat now if this peer leads the region. */
     public void heartbeat() {
         if (isLeader() && !destroying) {
-            ticksSinceHeartbeat = 0;
-            heartbeatSink.accept(this);
+            cadence.heartbeat(this);
         }
     }
 
@@ -438,8 +423,9 @@ public final class Peer {
             } else if (r instanceof ApplyResult.Split s) {
                 storage.setRegion(s.left());
                 markForSplitCheck();
-                if (splitHooks != null) {
-                    splitHooks.split().accept(s, isLeader());
+                final SplitHooks hooks = cadence.splitHooks();
+                if (hooks != null) {
+                    hooks.split().accept(s, isLeader());
                 }
                 heartbeat();
             } else if (r instanceof ApplyResult.SnapshotApplied s) {
@@ -479,8 +465,8 @@ public final class Peer {
         }
         if (err == null) {
             err = RegionChecks.checkRegionEpoch(req, region(), true);
-            if (err != null && err.hasEpochNotMatch() && splitHooks != null) {
-                final Region sibling = splitHooks.sibling().apply(region());
+            if (err != null && err.hasEpochNotMatch() && cadence.splitHooks() != null) {
+                final Region sibling = cadence.splitHooks().sibling().apply(region());
                 if (sibling != null) {
                     err = err.toBuilder().setEpochNotMatch(err.getEpochNotMatch().toBuilder()
                             .addCurrentRegions(sibling)).build();
@@ -504,7 +490,7 @@ public final class Peer {
     }
 
     private void proposeWrite(final RaftCmdRequest req, final CmdCallback cb, final long term) {
-        writtenSinceSplitCheck += req.getSerializedSize();
+        cadence.written(req.getSerializedSize());
         final long index = raft.lastIndex() + 1;
         if (!raft.propose(req.toByteString()) || raft.lastIndex() != index) {
             cb.onDone(RegionErrors.errorResponse(RegionErrors.notLeader(regionId, null), term), null);
