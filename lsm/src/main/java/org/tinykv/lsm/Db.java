@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -91,6 +92,8 @@ public final class Db implements AutoCloseable {
     final Stats stats = new Stats();
     final ArrayDeque<ImmutableGen> imm = new ArrayDeque<>();
     final WritePath writePath = new WritePath(this);
+    /** Each column family's {@link CfObserver} by id, or null; changed only while holding write leadership. */
+    final CfObserver[] observers = new CfObserver[Version.MAX_CFS];
     final Background background;
     Memtable[] mem = new Memtable[Version.MAX_CFS];
     WalFile log;
@@ -440,6 +443,30 @@ public final class Db implements AutoCloseable {
         } finally {
             background.compactionLock.unlock();
         }
+    }
+
+    /**
+     * Makes {@code observer} follow {@code cf} from now on (see {@link CfObserver}): while no write is in progress,
+     * it is told every live key of {@code cf}, then every change. One observer per family.
+     *
+     * @throws IllegalArgumentException if {@code cf} is not open here
+     * @throws IllegalStateException if {@code cf} already has an observer (this method is meant to be called once
+     *     per family, by the Db's owner, not concurrently with itself)
+     */
+    public void observe(final Cf cf, final CfObserver observer) throws IOException {
+        Objects.requireNonNull(observer, "observer");
+        checkCf(cf);
+        if (observers[cf.id()] != null) {
+            throw new IllegalStateException(cf.cfName() + " already has an observer");
+        }
+        writePath.runExclusive(() -> {
+            try (DbIterator it = newIterator(ReadOptions.DEFAULT, cf)) {
+                for (it.seekToFirst(); it.valid(); it.next()) {
+                    observer.put(it.key(), it.value());
+                }
+            }
+            observers[cf.id()] = observer;
+        }, false);
     }
 
     /**

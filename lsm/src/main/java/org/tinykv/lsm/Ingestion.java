@@ -86,6 +86,20 @@ final class Ingestion {
         }
     }
 
+    /** Tells {@code observer} the puts of an ingested table (see {@link CfObserver} for why only those). */
+    private static void reportPuts(final Db db, final Path table, final CfObserver observer) throws IOException {
+        try (TableReader t = TableReader.open(db.fs.openRandomAccess(table), -1, null, 0);
+             InternalIterator it = t.iterator(false)) {
+            for (it.seekToFirst(); it.valid(); it.next()) {
+                final long trailer = InternalKey.trailerOf(it.keyArray(), it.keyOffset(), it.keyLength());
+                if (InternalKey.kindOf(trailer) == ValueKind.PUT.code()) {
+                    observer.put(InternalKey.userKey(it.keyArray(), it.keyOffset(), it.keyLength()),
+                        Arrays.copyOfRange(it.valueArray(), it.valueOffset(), it.valueOffset() + it.valueLength()));
+                }
+            }
+        }
+    }
+
     private static boolean memOverlaps(final Memtable m, final byte[] lo, final byte[] hi) throws IOException {
         if (m == null || m.isEmpty()) {
             return false;
@@ -144,6 +158,12 @@ final class Ingestion {
                     c.props().entries(), c.props().rangeDeletions()));
             }
             db.fs.syncDir(db.dir);
+            final CfObserver observer = db.observers[cf.id()];
+            if (observer != null) {
+                for (final long n : numbers) {
+                    reportPuts(db, FileNames.table(db.dir, n), observer);
+                }
+            }
             db.versions.logAndApply(edit, nv -> {
                 db.mutex.lock();
                 try {

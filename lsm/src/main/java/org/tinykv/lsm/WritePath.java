@@ -2,6 +2,7 @@ package org.tinykv.lsm;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import org.tinykv.lsm.key.ValueKind;
@@ -121,8 +122,10 @@ final class WritePath {
                 }
             } catch (final IOException e) {
                 error = e;
+            } finally {
+                // also when the action throws an unchecked exception: the writers queued behind it must go on
+                finishGroup(w, w, error);
             }
-            finishGroup(w, w, error);
             if (error != null) {
                 throw error;
             }
@@ -220,6 +223,16 @@ final class WritePath {
     private void applyRange(final long seq, final ValueKind kind, final int cfId, final byte[] rec, final int keyOff,
                             final int keyLen, final int valueOff, final int valueLen) {
         applyMems[cfId].add(seq, kind, rec, keyOff, keyLen, rec, valueOff, valueLen);
+        final CfObserver observer = db.observers[cfId];
+        if (observer != null) {
+            final byte[] key = Arrays.copyOfRange(rec, keyOff, keyOff + keyLen);
+            switch (kind) {
+                case PUT -> observer.put(key, Arrays.copyOfRange(rec, valueOff, valueOff + valueLen));
+                case DELETE -> observer.delete(key);
+                case RANGE_DELETE -> observer.deleteRange(key,
+                    Arrays.copyOfRange(rec, valueOff, valueOff + valueLen));
+            }
+        }
     }
 
     /** Ensures room in the memtables (mutex held), switching them if full or if {@code force}. */

@@ -19,14 +19,24 @@ final class StandaloneBackend implements StoreBackend {
     private final StandaloneStorage storage;
     private final TxnCommands txn;
 
-    private StandaloneBackend(final StandaloneStorage storage) {
+    private StandaloneBackend(final StandaloneStorage storage, final StandaloneTxnEngine engine) {
         this.storage = storage;
-        this.txn = new TxnCommands(new StandaloneTxnEngine(storage), new Latches(TinyKvServer.LATCH_SLOTS));
+        this.txn = new TxnCommands(engine, new Latches(TinyKvServer.LATCH_SLOTS));
     }
 
     /** Opens the engine under {@code config.path()}. */
     static StandaloneBackend open(final ServerConfig config) throws IOException {
-        return new StandaloneBackend(StandaloneStorage.open(new OsFileSystem(), config.path(), config.storage()));
+        final StandaloneStorage storage = StandaloneStorage.open(new OsFileSystem(), config.path(), config.storage());
+        try {
+            return new StandaloneBackend(storage, new StandaloneTxnEngine(storage));
+        } catch (final IOException | RuntimeException e) {
+            try {
+                storage.close();
+            } catch (final IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -36,6 +36,7 @@ import org.tinykv.txn.action.Rollback;
 import org.tinykv.txn.action.TxnStatus;
 import org.tinykv.txn.engine.Engine;
 import org.tinykv.txn.engine.EngineSnapshot;
+import org.tinykv.txn.engine.LiveLocks;
 import org.tinykv.txn.engine.RegionErrorException;
 import org.tinykv.txn.latch.Latches;
 import org.tinykv.txn.mvcc.MvccReader;
@@ -224,7 +225,10 @@ public final class TxnCommands implements TxnApi {
         try {
             List<byte[]> keys = new ArrayList<>();
             try (EngineSnapshot snap = engine.snapshot(req.getContext()); MvccReader reader = new MvccReader(snap)) {
-                reader.scanLocks(start).forEach(kl -> keys.add(kl.key()));
+                LiveLocks live = engine.liveLocks();
+                List<MvccReader.KeyLock> locks = live == null ? reader.scanLocks(start)
+                        : reader.locksAmong(start, live.keysOf(start));
+                locks.forEach(kl -> keys.add(kl.key()));
             }
             KeyError err = runPerKey(req.getContext(), start, keys,
                     (txn, reader, key) -> ResolveLock.apply(txn, reader, key, commitTs));

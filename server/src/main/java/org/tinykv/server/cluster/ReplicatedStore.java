@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tinykv.multiraft.peer.Keys;
 import org.tinykv.multiraft.store.SchedulerBootstrap;
 import org.tinykv.multiraft.store.Store;
 import org.tinykv.multiraft.store.StoreConfig;
@@ -23,6 +24,7 @@ import org.tinykv.server.service.RaftEndpoint;
 import org.tinykv.server.status.EngineMetrics;
 import org.tinykv.server.status.RaftStoreMetrics;
 import org.tinykv.server.status.Sample;
+import org.tinykv.server.storage.LiveLocksFeed;
 import org.tinykv.server.storage.RawKv;
 import org.tinykv.server.transport.CachingStoreResolver;
 import org.tinykv.server.transport.GrpcTransport;
@@ -30,6 +32,7 @@ import org.tinykv.server.transport.RaftEndpointService;
 import org.tinykv.server.transport.TransportMetrics;
 import org.tinykv.server.transport.TransportOptions;
 import org.tinykv.txn.TxnCommands;
+import org.tinykv.txn.engine.LiveLocks;
 import org.tinykv.txn.latch.Latches;
 import org.tinykv.wal.fs.FileSystem;
 import org.tinykv.wal.fs.OsFileSystem;
@@ -65,12 +68,13 @@ public final class ReplicatedStore implements StoreBackend {
     private boolean closed;
 
     private ReplicatedStore(final GrpcSchedulerClient pd, final GrpcTransport transport, final Store store,
-                            final Duration commandTimeout, final Path snapDir, final Registration registration) {
+                            final Duration commandTimeout, final Path snapDir, final Registration registration,
+                            final LiveLocks liveLocks) {
         this.pd = pd;
         this.transport = transport;
         this.store = store;
         this.raw = RaftKv.over(store, commandTimeout);
-        this.txn = new TxnCommands(new RaftTxnEngine(raw), new Latches(LATCH_SLOTS));
+        this.txn = new TxnCommands(new RaftTxnEngine(raw, liveLocks), new Latches(LATCH_SLOTS));
         this.endpoint = RaftEndpointService.of(store, snapDir);
         this.registration = registration;
     }
@@ -123,7 +127,8 @@ public final class ReplicatedStore implements StoreBackend {
             transport.setUnreachableListener(store::onStoreUnreachable);
             final Registration reg = new Registration(pd, store.storeId(), address, connected);
             final ReplicatedStore rs = new ReplicatedStore(pd, transport, store, opts.commandTimeout(),
-                dir.resolve("snap"), reg);
+                dir.resolve("snap"), reg,
+                LiveLocksFeed.follow(store.engines().kv(), new byte[] {Keys.DATA_PREFIX}));
             store.start();
             reg.start();
             LOG.info("event=store_started store={} cluster={} address={} regions={}", store.storeId(),

@@ -6,12 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tinykv.lsm.Cf;
 import org.tinykv.multiraft.peer.RegionSnapshot;
+import org.tinykv.multiraft.region.RegionChecks;
 import org.tinykv.proto.kvrpcpb.Context;
 import org.tinykv.proto.raft_cmdpb.Request;
 import org.tinykv.server.storage.DbEngineIterator;
 import org.tinykv.txn.engine.Engine;
 import org.tinykv.txn.engine.EngineIterator;
 import org.tinykv.txn.engine.EngineSnapshot;
+import org.tinykv.txn.engine.LiveLocks;
 import org.tinykv.txn.engine.Modify;
 import org.tinykv.txn.engine.TxnCf;
 
@@ -35,10 +37,25 @@ import org.tinykv.txn.engine.TxnCf;
 public final class RaftTxnEngine implements Engine {
 
     private final RaftKv kv;
+    private final LiveLocks liveLocks;
 
-    /** The engine over {@code kv}. */
+    /** The engine over {@code kv}, without an index of live locks (KvResolveLock scans the region's locks). */
     public RaftTxnEngine(final RaftKv kv) {
+        this(kv, null);
+    }
+
+    /**
+     * The engine over {@code kv} with {@code liveLocks}, which a {@link org.tinykv.server.storage.LiveLocksFeed}
+     * on the store's kv engine keeps (null: none).
+     */
+    public RaftTxnEngine(final RaftKv kv, final LiveLocks liveLocks) {
         this.kv = kv;
+        this.liveLocks = liveLocks;
+    }
+
+    @Override
+    public LiveLocks liveLocks() {
+        return liveLocks;
     }
 
     @Override
@@ -87,6 +104,11 @@ public final class RaftTxnEngine implements Engine {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        @Override
+        public boolean covers(final byte[] key) {
+            return RegionChecks.checkKeyInRegion(key, snap.region()) == null;
         }
 
         @Override

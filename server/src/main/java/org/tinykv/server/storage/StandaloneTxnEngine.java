@@ -13,6 +13,7 @@ import org.tinykv.proto.kvrpcpb.Context;
 import org.tinykv.txn.engine.Engine;
 import org.tinykv.txn.engine.EngineIterator;
 import org.tinykv.txn.engine.EngineSnapshot;
+import org.tinykv.txn.engine.LiveLocks;
 import org.tinykv.txn.engine.Modify;
 import org.tinykv.txn.engine.TxnCf;
 
@@ -28,10 +29,22 @@ import org.tinykv.txn.engine.TxnCf;
 public final class StandaloneTxnEngine implements Engine {
 
     private final Db db;
+    private final LiveLocks liveLocks;
 
-    /** Creates the engine over {@code storage}, which must stay open while the engine is used. */
-    public StandaloneTxnEngine(final StandaloneStorage storage) {
+    /**
+     * Creates the engine over {@code storage}, which must stay open while the engine is used; the engine follows
+     * its lock CF from now on (one engine per storage).
+     *
+     * @throws IOException if the lock CF cannot be read
+     */
+    public StandaloneTxnEngine(final StandaloneStorage storage) throws IOException {
         this.db = storage.db();
+        this.liveLocks = LiveLocksFeed.follow(db, new byte[0]);
+    }
+
+    @Override
+    public LiveLocks liveLocks() {
+        return liveLocks;
     }
 
     @Override

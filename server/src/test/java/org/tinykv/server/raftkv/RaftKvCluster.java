@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.SystemEpochClock;
 import org.tinykv.multiraft.operation.split.Split;
+import org.tinykv.multiraft.peer.Keys;
 import org.tinykv.multiraft.peer.PeerConfig;
 import org.tinykv.multiraft.region.RegionChecks;
 import org.tinykv.multiraft.store.Bootstrap;
@@ -32,7 +33,9 @@ import org.tinykv.proto.raft_cmdpb.RaftCmdResponse;
 import org.tinykv.proto.schedulerpb.AskSplitResponse;
 import org.tinykv.proto.tinykvpb.TinyKvGrpc;
 import org.tinykv.server.service.KvService;
+import org.tinykv.server.storage.LiveLocksFeed;
 import org.tinykv.txn.TxnCommands;
+import org.tinykv.txn.engine.LiveLocks;
 import org.tinykv.txn.latch.Latches;
 import org.tinykv.wal.fs.mem.MemFileSystem;
 
@@ -94,7 +97,8 @@ final class RaftKvCluster implements AutoCloseable {
         for (final Map.Entry<Long, Store> e : stores.entrySet()) {
             final RaftKv kv = RaftKv.over(e.getValue(), timeout);
             kvs.put(e.getKey(), kv);
-            final TxnCommands txn = new TxnCommands(new RaftTxnEngine(kv), new Latches(256));
+            final LiveLocks locks = LiveLocksFeed.follow(e.getValue().engines().kv(), new byte[] {Keys.DATA_PREFIX});
+            final TxnCommands txn = new TxnCommands(new RaftTxnEngine(kv, locks), new Latches(256));
             final Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                     .addService(new KvService(kv, txn, null)).build().start();
             servers.put(e.getKey(), server);

@@ -14,11 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.tinykv.proto.errorpb.Error;
 import org.tinykv.proto.kvrpcpb.Context;
+import org.tinykv.proto.kvrpcpb.GetResponse;
 import org.tinykv.proto.kvrpcpb.KvPair;
 import org.tinykv.proto.kvrpcpb.RawGetRequest;
 import org.tinykv.proto.kvrpcpb.RawPutRequest;
 import org.tinykv.proto.kvrpcpb.RawScanRequest;
 import org.tinykv.proto.kvrpcpb.RawScanResponse;
+import org.tinykv.proto.kvrpcpb.ResolveLockRequest;
+import org.tinykv.proto.kvrpcpb.ResolveLockResponse;
 import org.tinykv.proto.kvrpcpb.Op;
 import org.tinykv.proto.kvrpcpb.ScanResponse;
 import org.tinykv.proto.metapb.Region;
@@ -29,7 +32,7 @@ import org.tinykv.txn.cases.TxnCaseKit;
  * A 3-store cluster whose region is split at {@code "m"} into regions 1 {@code ["", "m")} and 2 {@code ["m", "")}:
  * a client with the old epoch learns both regions from EpochNotMatch; keys outside a region answer KeyNotInRegion
  * (reads, writes and scan starts); raw and transactional scans stop at the region's end key, and a transaction
- * spanning both regions runs region by region.
+ * spanning both regions runs region by region, its locks resolved region by region.
  */
 @Timeout(60)
 class RaftKvSplitIT {
@@ -152,6 +155,32 @@ class RaftKvSplitIT {
                 .setContext(leftCtx).build()).getRegionError();
         assertTrue(getElsewhere.hasKeyNotInRegion(), getElsewhere.toString());
         assertEquals(bs("vzz"), cluster.stub(rightLeader).kvGet(TxnCaseKit.get(bytes("zz"), 200).toBuilder()
+                .setContext(rightCtx).build()).getValue());
+    }
+
+    @Test
+    void lockResolutionStaysInTheRegionItIsSentTo() {
+        final Context leftCtx = RaftKvCluster.ctx(leftLeader, left);
+        final Context rightCtx = RaftKvCluster.ctx(rightLeader, right);
+        assertEquals(0, cluster.stub(leftLeader).kvPrewrite(TxnCaseKit.prewrite(300, bytes("c"), 3000,
+                TxnCaseKit.mut(Op.Put, bytes("c"), bytes("vc"))).toBuilder().setContext(leftCtx).build())
+                .getErrorsCount());
+        assertEquals(0, cluster.stub(rightLeader).kvPrewrite(TxnCaseKit.prewrite(300, bytes("c"), 3000,
+                TxnCaseKit.mut(Op.Put, bytes("y"), bytes("vy"))).toBuilder().setContext(rightCtx).build())
+                .getErrorsCount());
+        // The store's index of live locks holds both keys; the left region resolves only its own.
+        final ResolveLockResponse onLeft = cluster.stub(leftLeader).kvResolveLock(ResolveLockRequest.newBuilder()
+                .setContext(leftCtx).setStartVersion(300).setCommitVersion(310).build());
+        assertFalse(onLeft.hasRegionError() || onLeft.hasError(), onLeft.toString());
+        assertEquals(bs("vc"), cluster.stub(leftLeader).kvGet(TxnCaseKit.get(bytes("c"), 400).toBuilder()
+                .setContext(leftCtx).build()).getValue());
+        final GetResponse stillLocked = cluster.stub(rightLeader).kvGet(TxnCaseKit.get(bytes("y"), 400).toBuilder()
+                .setContext(rightCtx).build());
+        assertEquals(300, stillLocked.getError().getLocked().getLockVersion(), stillLocked.toString());
+        final ResolveLockResponse onRight = cluster.stub(rightLeader).kvResolveLock(ResolveLockRequest.newBuilder()
+                .setContext(rightCtx).setStartVersion(300).setCommitVersion(310).build());
+        assertFalse(onRight.hasRegionError() || onRight.hasError(), onRight.toString());
+        assertEquals(bs("vy"), cluster.stub(rightLeader).kvGet(TxnCaseKit.get(bytes("y"), 400).toBuilder()
                 .setContext(rightCtx).build()).getValue());
     }
 }

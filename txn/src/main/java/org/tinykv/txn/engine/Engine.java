@@ -20,4 +20,12 @@ public interface Engine {
      * modification of the same cf and key wins. An empty batch is a no-op.
      */
     void write(Context ctx, List<Modify> batch);
+
+    /**
+     * The engine's index of live locks, or null if it keeps none (readers then scan the lock CF). See
+     * {@link LiveLocks} for what an engine that keeps one promises.
+     */
+    default LiveLocks liveLocks() {
+        return null;
+    }
 }

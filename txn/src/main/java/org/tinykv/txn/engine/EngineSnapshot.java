@@ -9,6 +9,11 @@ public interface EngineSnapshot extends AutoCloseable {
     /** The value of {@code key} in {@code cf}, or {@code null} if absent. */
     byte[] get(TxnCf cf, byte[] key);
 
+    /** Whether {@code key} (in encoded key space) is in the range this snapshot serves. */
+    default boolean covers(byte[] key) {
+        return true;
+    }
+
     /**
      * An iterator over {@code cf}, restricted to {@code [lower, upper)}; a {@code null} bound is unbounded.
      * The iterator is unpositioned until {@link EngineIterator#seek} is called.

@@ -29,12 +29,29 @@ public final class MemEngine implements Engine {
     /** Open snapshots: sequence -> count. Guarded by {@link #writeLock}. */
     private final TreeMap<Long, Integer> openSnapshots = new TreeMap<>();
     private long lastSeq;
+    /** The index of live locks, or null for an engine that makes its readers scan. */
+    private final LiveLocks liveLocks;
 
-    /** Creates an empty engine. */
+    /** Creates an empty engine without an index of live locks. */
     public MemEngine() {
+        this(null);
+    }
+
+    private MemEngine(LiveLocks liveLocks) {
         for (TxnCf cf : TxnCf.values()) {
             cfs.put(cf, new ConcurrentSkipListMap<>());
         }
+        this.liveLocks = liveLocks;
+    }
+
+    /** Creates an empty engine that keeps a {@link LiveLocks} index, as the server's engines do. */
+    public static MemEngine withLiveLocks() {
+        return new MemEngine(new LiveLocks());
+    }
+
+    @Override
+    public LiveLocks liveLocks() {
+        return liveLocks;
     }
 
     /** Makes the next {@link #snapshot} or {@link #write} call throw a {@link RegionErrorException}. */
@@ -84,6 +101,13 @@ public final class MemEngine implements Engine {
             for (Modify m : batch) {
                 Val v = m instanceof Modify.Put p ? new Val(p.value().clone()) : Val.TOMBSTONE;
                 cfs.get(m.cf()).put(new VKey(m.key().clone(), seq), v);
+                if (liveLocks != null && m.cf() == TxnCf.LOCK) {
+                    if (m instanceof Modify.Put p) {
+                        liveLocks.put(m.key().clone(), p.value());
+                    } else {
+                        liveLocks.remove(m.key());
+                    }
+                }
             }
             lastSeq = seq;
             long oldestNeeded = openSnapshots.isEmpty() ? seq : Math.min(seq, openSnapshots.firstKey());

@@ -158,6 +158,25 @@ public final class MvccReader implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The locks of {@code startTs} at {@code candidates} (lock-CF keys, as {@link org.tinykv.txn.engine.LiveLocks}
+     * holds them), in the candidates' order; a candidate outside the snapshot's range, or without such a lock in
+     * it, is skipped.
+     */
+    public List<KeyLock> locksAmong(long startTs, List<byte[]> candidates) {
+        List<KeyLock> out = new ArrayList<>();
+        for (byte[] lockKey : candidates) {
+            if (!snapshot.covers(lockKey)) {
+                continue;
+            }
+            byte[] v = snapshot.get(TxnCf.LOCK, lockKey);
+            if (v != null && Lock.startTsOf(v) == startTs) {
+                out.add(new KeyLock(MvccKey.decodeLockKey(lockKey), Lock.fromBytes(v)));
+            }
+        }
+        return out;
+    }
+
     /** Whether {@code mvccKey} is a version of the user key whose encoding is {@code prefix}. */
     static boolean isVersionOf(byte[] mvccKey, byte[] prefix) {
         return mvccKey.length == prefix.length + MvccKey.TS_LENGTH

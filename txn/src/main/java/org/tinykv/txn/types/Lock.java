@@ -62,10 +62,37 @@ public record Lock(byte[] primary, long startTs, long ttl, LockKind kind, byte[]
 
     /** Decodes a lock value, or throws {@link MvccDecodeException} naming the problem. */
     public static Lock fromBytes(byte[] b) {
+        int tailAt = fixedTailOffset(b);
+        LockKind kind = LockKind.fromCode(b[0] & 0xFF);
+        int primaryAt = 1;
+        while ((b[primaryAt] & 0x80) != 0) {
+            primaryAt++;
+        }
+        primaryAt++;
+        byte[] primary = Arrays.copyOfRange(b, primaryAt, tailAt);
+        ByteBuffer tail = ByteBuffer.wrap(b, tailAt, FIXED_TAIL).order(ByteOrder.BIG_ENDIAN);
+        long startTs = tail.getLong();
+        long ttl = tail.getLong();
+        byte[] shortValue = ShortValue.read(b, tailAt + FIXED_TAIL, "lock");
+        if (shortValue != null && kind != LockKind.PUT) {
+            throw new MvccDecodeException("lock record: a " + kind + " lock with a short value");
+        }
+        return new Lock(primary, startTs, ttl, kind, shortValue);
+    }
+
+    /**
+     * The start timestamp of an encoded lock, read without decoding the rest (the kind, the ttl and a short value
+     * are not checked); throws {@link MvccDecodeException} if the record is too short to hold one.
+     */
+    public static long startTsOf(byte[] b) {
+        return ByteBuffer.wrap(b, fixedTailOffset(b), Long.BYTES).order(ByteOrder.BIG_ENDIAN).getLong();
+    }
+
+    /** Where the fixed fields (start ts, ttl) of an encoded lock begin, after its primary key. */
+    private static int fixedTailOffset(byte[] b) {
         if (b.length < 2 + FIXED_TAIL) {
             throw new MvccDecodeException("lock record too short: " + b.length + " bytes");
         }
-        LockKind kind = LockKind.fromCode(b[0] & 0xFF);
         int pos = 1;
         long len = 0;
         int shift = 0;
@@ -84,15 +111,7 @@ public record Lock(byte[] primary, long startTs, long ttl, LockKind kind, byte[]
             throw new MvccDecodeException("lock record: primary length " + len + " does not fit record size "
                     + b.length);
         }
-        byte[] primary = Arrays.copyOfRange(b, pos, pos + (int) len);
-        ByteBuffer tail = ByteBuffer.wrap(b, pos + (int) len, FIXED_TAIL).order(ByteOrder.BIG_ENDIAN);
-        long startTs = tail.getLong();
-        long ttl = tail.getLong();
-        byte[] shortValue = ShortValue.read(b, pos + (int) len + FIXED_TAIL, "lock");
-        if (shortValue != null && kind != LockKind.PUT) {
-            throw new MvccDecodeException("lock record: a " + kind + " lock with a short value");
-        }
-        return new Lock(primary, startTs, ttl, kind, shortValue);
+        return pos + (int) len;
     }
 
     @Override

@@ -28,11 +28,16 @@ class RecordsTest {
         assertEquals((byte) 0xAC, enc[1]); // 300 = 0b10_0101100 -> 0xAC 0x02
         assertEquals(2, enc[2]);
         assertEquals(big, Lock.fromBytes(enc));
+        assertEquals(100, Lock.startTsOf(expected));
+        assertEquals(-1L, Lock.startTsOf(enc));
+        byte[] inline = new Lock(longPrimary, 42, 7, LockKind.PUT, new byte[255]).toBytes();
+        assertEquals(42, Lock.startTsOf(inline));
     }
 
     @Test
     void malformedLocksAreRejected() {
         assertThrows(MvccDecodeException.class, () -> Lock.fromBytes(new byte[] {1, 1}));
+        assertThrows(MvccDecodeException.class, () -> Lock.startTsOf(new byte[] {1, 1}));
         byte[] good = new Lock(new byte[] {3}, 100, 1000, LockKind.DELETE).toBytes();
         byte[] badKind = good.clone();
         badKind[0] = 9;

@@ -13,7 +13,7 @@ class BankWorkloadTest {
 
     @Test
     void totalNeverChanges() throws Exception {
-        TxnCommands cmds = new TxnCommands(new MemEngine(), new Latches(256));
+        TxnCommands cmds = new TxnCommands(MemEngine.withLiveLocks(), new Latches(256));
         BankWorkload.Outcome out = BankWorkload.run(cmds, new Tso(),
                 new BankWorkload.Params(8, 120, SEED, "txn.bank.seed", 90_000));
         assertTrue(out.committed() > 0, "seed=" + SEED);

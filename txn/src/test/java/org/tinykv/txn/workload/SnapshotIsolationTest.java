@@ -13,7 +13,7 @@ class SnapshotIsolationTest {
 
     @Test
     void historiesAreSnapshotIsolated() throws Exception {
-        TxnCommands cmds = new TxnCommands(new MemEngine(), new Latches(64));
+        TxnCommands cmds = new TxnCommands(MemEngine.withLiveLocks(), new Latches(64));
         int committed = SnapshotIsolationWorkload.run(cmds, new Tso(),
                 new SnapshotIsolationWorkload.Params(4, 150, SEED, "txn.si.seed", 90_000));
         // The history check itself throws on an anomaly; this guards against a run that checked nothing.
