@@ -96,8 +96,10 @@ public final class GrpcTransport implements Transport, AutoCloseable {
         if (colon <= 0) {
             throw new IllegalArgumentException("store address must be host:port: " + address);
         }
+        // no gRPC retries: raft tolerates lost messages, and a retriable stream keeps a copy of every message it
+        // sends until the call commits
         return NettyChannelBuilder.forAddress(address.substring(0, colon),
-                Integer.parseInt(address.substring(colon + 1))).usePlaintext()
+                Integer.parseInt(address.substring(colon + 1))).usePlaintext().disableRetry()
                 .maxInboundMessageSize(16 << 20).keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                 .keepAliveTimeout(KEEPALIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS).keepAliveWithoutCalls(true).build();
     }

@@ -48,14 +48,15 @@ import org.tinykv.txn.types.MemComparable;
  * {@link RegionCache} for why). Multi-key transactional requests are split into one request per region, sent one
  * after another.
  *
- * <p>Thread-safe and meant to be shared: one channel per store address for all threads, blocking calls on the
- * caller's thread (the {@code Async} raw calls on gRPC transport threads while the route is cached), nothing
- * allocated per request beyond the request itself and its call options.
+ * <p>Thread-safe and meant to be shared: {@link ClusterClientOptions#connectionsPerStore()} channels per store
+ * address for all threads, blocking calls on the caller's thread (the {@code Async} raw calls on gRPC transport
+ * threads while the route is cached), nothing allocated per request beyond the request itself and its call
+ * options.
  */
 public final class ClusterClient implements AutoCloseable {
     private final SchedulerClient scheduler;
     private final RegionCache cache;
-    private final StoreChannels channels = new StoreChannels();
+    private final StoreChannels channels;
     private final RequestSender sender;
     /** Runs the asynchronous calls that must wait (routing, backoff): threads come and go with the need. */
     private final ExecutorService fallback = Executors.newCachedThreadPool(r -> {
@@ -68,6 +69,7 @@ public final class ClusterClient implements AutoCloseable {
     public ClusterClient(final SchedulerClient scheduler, final ClusterClientOptions options) {
         this.scheduler = scheduler;
         this.cache = new RegionCache(scheduler);
+        this.channels = new StoreChannels(options.connectionsPerStore());
         this.sender = new RequestSender(cache, channels, options);
     }
 
@@ -86,7 +88,7 @@ public final class ClusterClient implements AutoCloseable {
         return sender.retried();
     }
 
-    /** How many store channels are open. */
+    /** To how many stores channels are open. */
     public int storeChannels() {
         return channels.size();
     }

@@ -15,9 +15,13 @@ import java.util.function.LongSupplier;
  * @param nanoClock        monotonic nanoseconds
  * @param sleeper          sleeps for a backoff
  * @param seed             seeds the backoff jitter
+ * @param connectionsPerStore gRPC connections to each store, taken in turn by the requests (1..64)
  */
 public record ClusterClientOptions(Duration callTimeout, Duration rpcTimeout, Duration schedulerTimeout,
-                                   LongSupplier nanoClock, Sleeper sleeper, long seed) {
+                                   LongSupplier nanoClock, Sleeper sleeper, long seed, int connectionsPerStore) {
+
+    /** The most connections per store a client may open. */
+    public static final int MAX_CONNECTIONS_PER_STORE = 64;
 
     /** Sleeps for a backoff. */
     @FunctionalInterface
@@ -33,21 +37,34 @@ public record ClusterClientOptions(Duration callTimeout, Duration rpcTimeout, Du
             throw new IllegalArgumentException("timeouts must be positive: call " + callTimeout + ", rpc "
                 + rpcTimeout + ", scheduler " + schedulerTimeout);
         }
+        if (connectionsPerStore < 1 || connectionsPerStore > MAX_CONNECTIONS_PER_STORE) {
+            throw new IllegalArgumentException("connections per store must be 1.." + MAX_CONNECTIONS_PER_STORE
+                + ", got " + connectionsPerStore);
+        }
     }
 
-    /** 20 s per call, 10 s per RPC, 5 s per scheduler RPC, the system clock, parking sleeps, seed 0. */
+    /**
+     * 20 s per call, 10 s per RPC, 5 s per scheduler RPC, the system clock, parking sleeps, seed 0, one connection
+     * per store.
+     */
     public static ClusterClientOptions defaults() {
         return new ClusterClientOptions(Duration.ofSeconds(20), Duration.ofSeconds(10), Duration.ofSeconds(5),
-            System::nanoTime, LockSupport::parkNanos, 0);
+            System::nanoTime, LockSupport::parkNanos, 0, 1);
     }
 
     /** These options with another clock and sleeper. */
     public ClusterClientOptions withClock(final LongSupplier clock, final Sleeper sleep) {
-        return new ClusterClientOptions(callTimeout, rpcTimeout, schedulerTimeout, clock, sleep, seed);
+        return new ClusterClientOptions(callTimeout, rpcTimeout, schedulerTimeout, clock, sleep, seed,
+            connectionsPerStore);
     }
 
     /** These options with another call and RPC deadline. */
     public ClusterClientOptions withTimeouts(final Duration call, final Duration rpc) {
-        return new ClusterClientOptions(call, rpc, schedulerTimeout, nanoClock, sleeper, seed);
+        return new ClusterClientOptions(call, rpc, schedulerTimeout, nanoClock, sleeper, seed, connectionsPerStore);
+    }
+
+    /** These options with {@code n} connections per store. */
+    public ClusterClientOptions withConnectionsPerStore(final int n) {
+        return new ClusterClientOptions(callTimeout, rpcTimeout, schedulerTimeout, nanoClock, sleeper, seed, n);
     }
 }

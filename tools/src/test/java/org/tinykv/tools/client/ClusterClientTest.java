@@ -86,6 +86,29 @@ class ClusterClientTest {
         assertEquals(1, cluster.getRegionCalls.get());
         assertEquals(1, cluster.getStoreCalls.get());
         assertEquals(1, client.storeChannels());
+        assertEquals(1, cluster.stores.get(2L).connections.get());
+    }
+
+    @Test
+    void requestsTakeAStoresConnectionsInTurn() {
+        cluster.leaders.put(1L, 2L);
+        final ClusterClient client = cluster.client(DEADLINE, 3);
+        for (int i = 0; i < 6; i++) {
+            assertEquals("", client.rawPut(key("k" + i), key("v" + i), CF).getError());
+            assertEquals(key("v" + i), client.rawGetAsync(key("k" + i), CF).join().getValue());
+        }
+        assertEquals(12, cluster.receivedBy(2).size());
+        assertEquals(3, cluster.stores.get(2L).connections.get(), "every connection carried requests");
+        assertEquals(1, client.storeChannels(), "channels are counted per store");
+    }
+
+    @Test
+    void connectionsPerStoreAreBounded() {
+        final ClusterClientOptions defaults = ClusterClientOptions.defaults();
+        assertEquals(1, defaults.connectionsPerStore());
+        assertThrows(IllegalArgumentException.class, () -> defaults.withConnectionsPerStore(0));
+        assertThrows(IllegalArgumentException.class,
+            () -> defaults.withConnectionsPerStore(ClusterClientOptions.MAX_CONNECTIONS_PER_STORE + 1));
     }
 
     @Test

@@ -97,8 +97,14 @@ final class FakeCluster extends SchedulerGrpc.SchedulerImplBase implements AutoC
 
     /** A client on the manual clock: {@code callTimeout} per call, sleeps advance the clock. */
     ClusterClient client(final Duration callTimeout) {
+        return client(callTimeout, 1);
+    }
+
+    /** {@link #client(Duration)} with {@code connectionsPerStore} connections to each store. */
+    ClusterClient client(final Duration callTimeout, final int connectionsPerStore) {
         final ClusterClientOptions options = ClusterClientOptions.defaults()
-            .withTimeouts(callTimeout, Duration.ofSeconds(5)).withClock(clock::get, clock::addAndGet);
+            .withTimeouts(callTimeout, Duration.ofSeconds(5)).withClock(clock::get, clock::addAndGet)
+            .withConnectionsPerStore(connectionsPerStore);
         final ClusterClient c = new ClusterClient(SchedulerClient.connect("127.0.0.1:" + server.getPort(),
             Duration.ofSeconds(5)), options);
         clients.add(c);

@@ -2,7 +2,9 @@ package org.tinykv.tools.client;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
+import io.grpc.Attributes;
 import io.grpc.Server;
+import io.grpc.ServerTransportFilter;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.tinykv.proto.errorpb.Error;
@@ -46,14 +49,22 @@ import org.tinykv.proto.tinykvpb.TinyKvGrpc;
 final class FakeStore extends TinyKvGrpc.TinyKvImplBase implements AutoCloseable {
     final long storeId;
     final Queue<Object> script = new ConcurrentLinkedQueue<>();
+    /** Client connections (transports) this store accepted. */
+    final AtomicInteger connections = new AtomicInteger();
     private final FakeCluster cluster;
     private final Server server;
 
     FakeStore(final long storeId, final FakeCluster cluster) throws IOException {
         this.storeId = storeId;
         this.cluster = cluster;
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(this).build()
-            .start();
+        this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(this)
+            .addTransportFilter(new ServerTransportFilter() {
+                @Override
+                public Attributes transportReady(final Attributes attrs) {
+                    connections.incrementAndGet();
+                    return attrs;
+                }
+            }).build().start();
     }
 
     String address() {

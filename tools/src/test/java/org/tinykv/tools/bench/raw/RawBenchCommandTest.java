@@ -78,6 +78,8 @@ class RawBenchCommandTest {
         run(2, "raw", "--workload=scan");
         run(2, "raw", "--keys=1000", "--key-size=3");
         run(2, "raw", "--warmup=-1");
+        run(2, "raw", "--connections=0");
+        run(2, "raw", "--scheduler=127.0.0.1:1", "--connections=65");
         run(2);
     }
 }
